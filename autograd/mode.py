@@ -1,0 +1,50 @@
+"""Thread-local switches that steer recording: grad mode, forward-mode tangents, anomaly mode.
+
+Each thread gets its own copy, so one thread inside `no_grad()` never silences another
+thread that is training. Reading a switch is one attribute lookup: the engine checks them
+on every op, so they must cost next to nothing when left at their defaults.
+"""
+
+import contextlib
+import threading
+
+
+class _State(threading.local):
+    grad_enabled = True       # record ops into the graph
+    tangents_enabled = False  # push forward-mode tangents through ops (inside ag.jvp)
+    anomaly = False           # remember where each op was made; check for NaN/inf
+
+
+state = _State()
+
+
+def is_grad_enabled():
+    return state.grad_enabled
+
+
+@contextlib.contextmanager
+def set_grad_enabled(enabled):
+    """Turn recording on or off inside the block, restoring the previous setting after."""
+    previous, state.grad_enabled = state.grad_enabled, bool(enabled)
+    try:
+        yield
+    finally:
+        state.grad_enabled = previous
+
+
+def no_grad():
+    """`with ag.no_grad():` runs ops without recording a graph (inference, optimizer steps)."""
+    return set_grad_enabled(False)
+
+
+def enable_grad():
+    return set_grad_enabled(True)
+
+
+@contextlib.contextmanager
+def tangents_enabled(enabled):
+    previous, state.tangents_enabled = state.tangents_enabled, enabled
+    try:
+        yield
+    finally:
+        state.tangents_enabled = previous

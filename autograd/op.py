@@ -1,0 +1,135 @@
+"""`Op`: one primitive of the graph, with its forward, reverse rule and forward-mode rule.
+
+Calling an op instance on Tensors runs `forward` on their arrays and, when any input requires
+grad, makes the op the output's `grad_fn` — that is all recording is. Rules are written with
+Tensor ops, so the same rules give higher derivatives when the reverse pass records.
+"""
+
+import traceback
+
+import numpy as np
+
+from . import mode
+from .shapes import broadcast_shapes
+
+state = mode.state
+
+
+class Op:
+    """Base class. Subclasses implement:
+
+    forward(*arrays) -> ndarray          the value, on raw NumPy arrays
+    vjp(out, g) -> tuple                 one cotangent Tensor (or None) per input: gᵀ·∂out/∂input
+    jvp(out, *tangents) -> Tensor        the output tangent: Σᵢ ∂out/∂inputᵢ · tangentᵢ
+
+    `out` is handed to the rules and never stored on the op (that would be a reference cycle).
+    """
+
+    __slots__ = ("inputs", "versions", "trace")
+    elementwise = False  # inputs broadcast against each other (NumPy rules)
+
+    def forward(self, *arrays):
+        raise NotImplementedError
+
+    def vjp(self, out, g):
+        raise NotImplementedError
+
+    def jvp(self, out, *tangents):
+        raise NotImplementedError
+
+    @property
+    def name(self):
+        return type(self).__name__
+
+    def __repr__(self):
+        params = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.params())
+        return f"{self.name}({params})"
+
+    def params(self):
+        """Names of the op's non-tensor arguments (for repr and the graph picture)."""
+        return [s for cls in type(self).__mro__[:-2] for s in getattr(cls, "__slots__", ())]
+
+    def __call__(self, *inputs):
+        try:
+            if len(inputs) == 1:
+                data = self.forward(inputs[0].data)
+            elif len(inputs) == 2:
+                data = self.forward(inputs[0].data, inputs[1].data)
+            else:
+                data = self.forward(*[t.data for t in inputs])
+        except ValueError:
+            if self.elementwise:  # name the op and the shapes, not NumPy's internals
+                broadcast_shapes(self.name, *(t.data.shape for t in inputs))
+            raise
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        # This runs for every op: plain loops beat any() with a generator here.
+        record = push = False
+        if state.grad_enabled:
+            for t in inputs:
+                if t._requires_grad:
+                    record = True
+                    break
+        if state.tangents_enabled:
+            for t in inputs:
+                if t.tangent is not None:
+                    push = True
+                    break
+        out = _make(data, record)
+        if record or push:
+            self._link(out, inputs, record, push)
+        elif state.anomaly:
+            _check_finite(self, "forward", data)
+        return out
+
+    def _link(self, out, inputs, record, push):
+        """Make this op `out`'s grad_fn (when recording) and give `out` its tangent (when
+        pushing tangents)."""
+        if self.elementwise:
+            shape = out.data.shape
+            inputs = tuple(_broadcast_tracked(t, shape) for t in inputs)
+        self.inputs = inputs
+        if record:
+            self.versions = tuple([t._version for t in inputs])
+            out.grad_fn = self
+        if push:
+            tangents = [t.tangent if t.tangent is not None else zeros_tangent(t) for t in inputs]
+            with mode.tangents_enabled(False):
+                out.tangent = self.jvp(out, *tangents)
+        if state.anomaly:
+            self.trace = traceback.extract_stack()[:-3]
+            _check_finite(self, "forward", out.data)
+
+
+def _broadcast_tracked(t, shape):
+    """Make a tracked input's broadcast explicit, so no rule ever sees a broadcast input."""
+    if t.data.shape == shape or not (t._requires_grad or t.tangent is not None):
+        return t
+    from .ops.shape import BroadcastTo
+
+    return BroadcastTo(shape)(t)
+
+
+def zeros_tangent(t):
+    return Tensor._make(np.zeros_like(t.data, dtype=np.result_type(t.data.dtype, np.float32)))
+
+
+def where_created(op):
+    """The user's line that made `op` (recorded only in anomaly mode)."""
+    trace = getattr(op, "trace", None)
+    if not trace:
+        return ""
+    frames = [f for f in trace if "/autograd/" not in f.filename.replace("\\", "/")]
+    frame = (frames or trace)[-1]
+    return f'\n  created at File "{frame.filename}", line {frame.lineno}: {frame.line}'
+
+
+def _check_finite(op, phase, array):
+    if array.dtype.kind in "fc" and not np.isfinite(array).all():
+        bad = "NaN" if np.isnan(array).any() else "inf"
+        raise FloatingPointError(f"{op.name} produced {bad} in its {phase} pass{where_created(op)}")
+
+
+from .tensor import Tensor  # noqa: E402  (tensor.py imports this module's ops lazily)
+
+_make = Tensor._make

@@ -1,0 +1,157 @@
+"""Reductions over axes. The reverse rule of each reshapes the cotangent back to the
+keepdims shape and broadcasts it over the reduced axes; mean, var and std are compositions."""
+
+import numpy as np
+
+from ..op import Op
+from ..shapes import normalize_axes, reduced_shape
+from ._util import as_tensor, const
+from .shape import broadcast_to, reshape
+
+
+class _Reduction(Op):
+    __slots__ = ("axis", "keepdims")
+
+    def __init__(self, axis, keepdims):
+        self.axis, self.keepdims = axis, keepdims  # axis: a normalised tuple
+
+    def _spread(self, g):
+        """A cotangent of the output's shape, laid back over the input's shape."""
+        a = self.inputs[0]
+        if not self.keepdims:
+            g = reshape(g, reduced_shape(a.shape, self.axis))
+        return broadcast_to(g, a.shape)
+
+
+class Sum(_Reduction):
+    """out = Σ_axis a      vjp: g broadcast over axis      jvp: Σ_axis da"""
+
+    __slots__ = ()
+
+    def forward(self, a):
+        return np.sum(a, axis=self.axis, keepdims=self.keepdims)
+
+    def vjp(self, out, g):
+        return (self._spread(g),)
+
+    def jvp(self, out, da):
+        return Sum(self.axis, self.keepdims)(da)
+
+
+class Max(_Reduction):
+    """out = max_axis a      vjp: g·w      jvp: Σ_axis da·w
+
+    w = 1/k on each of the k entries that attain the maximum (ties share), 0 elsewhere.
+    """
+
+    __slots__ = ()
+    reduce = staticmethod(np.max)
+
+    def forward(self, a):
+        if a.size == 0:
+            raise ValueError(f"{self.name.lower()}: cannot reduce an empty tensor of shape "
+                             f"{a.shape}")
+        return self.reduce(a, axis=self.axis, keepdims=self.keepdims)
+
+    def _weight(self, out):
+        a = self.inputs[0].data
+        hit = a == self.reduce(a, axis=self.axis, keepdims=True)
+        return const(hit / hit.sum(axis=self.axis, keepdims=True), out.dtype)
+
+    def vjp(self, out, g):
+        return (self._spread(g) * self._weight(out),)
+
+    def jvp(self, out, da):
+        return Sum(self.axis, self.keepdims)(da * self._weight(out))
+
+
+class Min(Max):
+    """out = min_axis a      vjp: g·w      jvp: Σ_axis da·w   (w as for Max)"""
+
+    __slots__ = ()
+    reduce = staticmethod(np.min)
+
+
+class LogSumExp(_Reduction):
+    """out = log Σ_axis exp(a)      vjp: g·softmax(a)      jvp: Σ_axis da·softmax(a)
+
+    Computed as m + log Σ exp(a - m) with m the (finite) max, so large inputs never overflow;
+    all -inf gives -inf.
+    """
+
+    __slots__ = ()
+
+    def forward(self, a):
+        m = np.max(a, axis=self.axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim)
+        m = np.where(np.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.sum(np.exp(a - m), axis=self.axis, keepdims=True)) + m
+        return out if self.keepdims else np.squeeze(out, axis=self.axis)
+
+    def _softmax(self, out):
+        a = self.inputs[0]
+        if not self.keepdims:
+            out = reshape(out, reduced_shape(a.shape, self.axis))
+        return (a - out).exp()
+
+    def vjp(self, out, g):
+        return (self._spread(g) * self._softmax(out),)
+
+    def jvp(self, out, da):
+        return Sum(self.axis, self.keepdims)(da * self._softmax(out))
+
+
+def sum(a, axis=None, keepdims=False):
+    a = as_tensor(a)
+    return Sum(normalize_axes("sum", axis, a.ndim), keepdims)(a)
+
+
+def mean(a, axis=None, keepdims=False):
+    a = as_tensor(a)
+    axes = normalize_axes("mean", axis, a.ndim)
+    count = int(np.prod([a.shape[i] for i in axes]))
+    if count == 0:
+        raise ValueError(f"mean: cannot average over zero elements of a tensor of shape "
+                         f"{a.shape}")
+    return Sum(axes, keepdims)(a) * (1.0 / count)
+
+
+def max(a, axis=None, keepdims=False):
+    a = as_tensor(a)
+    return Max(normalize_axes("max", axis, a.ndim), keepdims)(a)
+
+
+def min(a, axis=None, keepdims=False):
+    a = as_tensor(a)
+    return Min(normalize_axes("min", axis, a.ndim), keepdims)(a)
+
+
+def var(a, axis=None, keepdims=False, ddof=0):
+    """Σ (a - mean)² / (n - ddof) over the axes."""
+    a = as_tensor(a)
+    axes = normalize_axes("var", axis, a.ndim)
+    count = int(np.prod([a.shape[i] for i in axes]))
+    if count - ddof <= 0:
+        raise ValueError(f"var: {count} elements with ddof={ddof} leave no degrees of freedom")
+    centred = a - mean(a, axes, keepdims=True)
+    return Sum(axes, keepdims)(centred * centred) * (1.0 / (count - ddof))
+
+
+def std(a, axis=None, keepdims=False, ddof=0):
+    return var(a, axis, keepdims, ddof).sqrt()
+
+
+def logsumexp(a, axis=None, keepdims=False):
+    a = as_tensor(a)
+    return LogSumExp(normalize_axes("logsumexp", axis, a.ndim), keepdims)(a)
+
+
+def log_softmax(a, axis=-1):
+    """a - logsumexp(a): the log-probabilities, stable for any size of input."""
+    a = as_tensor(a)
+    return a - logsumexp(a, axis, keepdims=True)
+
+
+def softmax(a, axis=-1):
+    """exp(log_softmax(a)): never overflows, and rows sum to 1."""
+    return log_softmax(a, axis).exp()

@@ -1,0 +1,151 @@
+"""Reverse mode: `backward` and `grad`.
+
+One topological sort, then one sweep from the outputs back: each tensor's cotangent is
+complete once every op that used it has been visited, and its op's `vjp` turns it into
+cotangents for the op's inputs, summed along every path (a value used twice gets both).
+"""
+
+import numpy as np
+
+from . import mode
+from .graph import toposort
+from .op import _check_finite, where_created
+from .tensor import Tensor
+
+FREED = ("backward: trying to go back through a part of the graph that a previous backward "
+         "already freed. Pass retain_graph=True to the first backward (or ag.grad) if you need "
+         "to go through the graph again.")
+
+
+def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
+    """Accumulate d(tensor)/d(leaf), weighted by `gradient`, into every leaf's `.grad`."""
+    if not tensor.requires_grad:
+        raise RuntimeError("backward: the tensor does not require grad and has no grad_fn "
+                           "(did you forget requires_grad=True, or run it under no_grad?)")
+    seed = _seed(tensor, gradient, "backward")
+    leaves = _sweep([tensor], [seed], retain_graph, create_graph, targets=None)
+    for leaf, g in leaves.values():
+        if leaf._grad is None:
+            leaf._grad = g if create_graph else Tensor._make(g.data)
+        else:
+            leaf._grad = leaf._grad + g if create_graph else Tensor._make(leaf._grad.data + g.data)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False):
+    """The gradients of `outputs` (weighted by `grad_outputs`) with respect to `inputs`,
+    returned as a tuple (one Tensor per input; zeros for an input the outputs do not use).
+    Leaves' `.grad` are left alone."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = [inputs] if single else list(inputs)
+    if not isinstance(grad_outputs, (list, tuple)):
+        grad_outputs = [grad_outputs] * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"grad: input {i} is a {type(x).__name__}, not a Tensor")
+    for y in outputs:
+        if not y.requires_grad:
+            raise RuntimeError("grad: an output does not require grad and has no grad_fn")
+    seeds = [_seed(y, g, "grad") for y, g in zip(outputs, grad_outputs)]
+    found = _sweep(outputs, seeds, retain_graph, create_graph, targets=inputs)
+    result = []
+    for x in inputs:
+        g = found.get(id(x))
+        result.append(g[1] if g is not None else Tensor._make(np.zeros_like(x.data)))
+    return tuple(result)
+
+
+def _seed(tensor, gradient, where):
+    if gradient is None:
+        if tensor.data.size != 1:
+            raise RuntimeError(
+                f"{where}: the output has shape {tensor.shape}; a gradient can be created "
+                "implicitly only for a scalar output, so pass `gradient` of the same shape")
+        return Tensor._make(np.ones_like(tensor.data))
+    gradient = gradient if isinstance(gradient, Tensor) else Tensor(
+        np.asarray(gradient, dtype=tensor.dtype))
+    if gradient.shape != tensor.shape:
+        raise RuntimeError(f"{where}: gradient has shape {gradient.shape} but the output has "
+                           f"shape {tensor.shape}")
+    return gradient
+
+
+def _sweep(roots, seeds, retain_graph, create_graph, targets):
+    """Propagate cotangents from `roots` to the leaves (or to `targets`).
+
+    Returns {id: (tensor, cotangent)} for the leaves reached, or for `targets` if given.
+    """
+    if retain_graph is None:
+        retain_graph = create_graph
+    order = toposort(roots)
+    grads = {}
+    for root, seed in zip(roots, seeds):
+        prev = grads.get(id(root))
+        grads[id(root)] = seed if prev is None else prev + seed
+    wanted = None
+    if targets is not None:
+        wanted = {id(t) for t in targets}
+        needed = set(wanted)
+        for t in order:
+            if any(id(x) in needed for x in t.grad_fn.inputs or ()):
+                needed.add(id(t))
+    found = {}
+    anomaly = mode.state.anomaly
+    with mode.set_grad_enabled(create_graph):
+        for t in reversed(order):
+            key = id(t)
+            if wanted is not None:
+                if key in wanted and key in grads:
+                    found[key] = (t, grads[key])
+                if key not in needed:
+                    continue
+            g = grads.pop(key, None)
+            if g is None:
+                continue
+            op = t.grad_fn
+            inputs = op.inputs
+            if inputs is None:
+                raise RuntimeError(FREED)
+            cotangents = op.vjp(t, g)
+            for x, c, version in zip(inputs, cotangents, op.versions):
+                if x._version != version:
+                    _modified_in_place(op, x, version)
+                if c is None or not x._requires_grad:
+                    continue
+                if c.data.dtype != x.data.dtype:
+                    c = c.astype(x.data.dtype)
+                if c.data.shape != x.data.shape:
+                    raise RuntimeError(f"{op.name}: reverse rule gave a gradient of shape "
+                                       f"{c.shape} for an input of shape {x.shape}")
+                if anomaly:
+                    _check_finite(op, "backward", c.data)
+                xkey = id(x)
+                if x.grad_fn is None and wanted is None:
+                    prev = found.get(xkey)
+                    found[xkey] = (x, c if prev is None else _add(prev[1], c, create_graph))
+                else:
+                    prev = grads.get(xkey)
+                    grads[xkey] = c if prev is None else _add(prev, c, create_graph)
+            if not retain_graph:
+                op.inputs = None
+    # Leaves among the targets (or leaf roots) kept their cotangent in `grads`.
+    for t in targets if wanted is not None else roots:
+        if t.grad_fn is None and id(t) in grads:
+            prev = found.get(id(t))
+            g = grads.pop(id(t))
+            found[id(t)] = (t, g if prev is None else _add(prev[1], g, create_graph))
+    return found
+
+
+def _add(a, b, create_graph):
+    return a + b if create_graph else Tensor._make(a.data + b.data)
+
+
+def _modified_in_place(op, x, version):
+    i = next(i for i, y in enumerate(op.inputs) if y is x)
+    raise RuntimeError(
+        f"{op.name}: input {i} (shape {x.shape}) was modified in place after the op used it: "
+        f"it is at version {x._version}, the op saved version {version}. Its gradient would "
+        f"be wrong; clone the tensor before modifying it.{where_created(op)}")

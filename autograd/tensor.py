@@ -1,0 +1,319 @@
+"""`Tensor`: an ndarray plus what reverse and forward mode need to differentiate through it.
+
+A tensor made by an op remembers that op as `grad_fn`; the op remembers its input tensors.
+Those two links are the whole computational graph. Methods here are thin spellings of the
+functions in `autograd.ops`, so each op is defined once.
+"""
+
+import numpy as np
+
+from . import mode
+from .dtypes import as_array, is_floating
+
+_new = object.__new__
+
+
+class Tensor:
+    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "tangent", "_version", "name",
+                 "__weakref__")
+    __array_ufunc__ = None  # ndarray <op> Tensor defers to Tensor's reflected operators
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data = as_array(data, None if dtype is None else np.dtype(dtype))
+        self._grad = None
+        self.grad_fn = None
+        self._requires_grad = False
+        self.tangent = None
+        self._version = 0
+        self.name = name
+        self.requires_grad = requires_grad
+
+    @staticmethod
+    def _make(data, requires_grad=False):
+        """Wrap an ndarray the engine just computed, skipping __init__'s checks."""
+        t = _new(Tensor)
+        t.data = data
+        t._grad = None
+        t.grad_fn = None
+        t._requires_grad = requires_grad
+        t.tangent = None
+        t._version = 0
+        t.name = None
+        return t
+
+    # --- autograd attributes -------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        if value and not is_floating(self.data.dtype):
+            raise TypeError(
+                f"requires_grad: only floating-point tensors can require gradients, "
+                f"got dtype {self.data.dtype}")
+        if not value and self.grad_fn is not None:
+            raise RuntimeError("requires_grad: cannot turn it off on a non-leaf tensor; "
+                               "use .detach()")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                value = Tensor(as_array(value, self.data.dtype))
+            if value.shape != self.shape:
+                raise ValueError(f"grad: assigned a gradient of shape {value.shape} to a "
+                                 f"tensor of shape {self.shape}")
+        self._grad = value
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        from .reverse import backward
+
+        backward(self, gradient, retain_graph, create_graph)
+
+    def detach(self):
+        """The same values (the same array, not a copy), cut off from the graph."""
+        return Tensor._make(self.data)
+
+    # --- array attributes ----------------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    dtype = property(lambda self: self.data.dtype)
+    size = property(lambda self: self.data.size)
+
+    def numel(self):
+        return self.data.size
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item: only a tensor with one element can be converted to a "
+                             f"Python number, got shape {self.shape}")
+        return self.data.item()
+
+    def numpy(self):
+        return self.data
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extra = ""
+        if self.data.dtype != np.float32 or self.data.size == 0:
+            extra += f", dtype={self.data.dtype}"
+        if self.grad_fn is not None:
+            extra += f", grad_fn={self.grad_fn.name}"
+        elif self._requires_grad:
+            extra += ", requires_grad=True"
+        return f"Tensor({body}{extra})"
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(f"bool: the truth value of a tensor of shape {self.shape} is "
+                             "ambiguous; use .any() or .all()")
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(f"__index__: only integer scalar tensors can be used as an index, "
+                            f"got dtype {self.dtype} shape {self.shape}")
+        return int(self.data)
+
+    __hash__ = object.__hash__
+
+    # --- arithmetic --------------------------------------------------------------------
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.subtract(self, other)
+
+    def __rsub__(self, other):
+        return _ops.subtract(other, self)
+
+    def __mul__(self, other):
+        return _ops.multiply(self, other)
+
+    def __rmul__(self, other):
+        return _ops.multiply(other, self)
+
+    def __truediv__(self, other):
+        return _ops.divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.divide(other, self)
+
+    def __pow__(self, other):
+        return _ops.power(self, other)
+
+    def __rpow__(self, other):
+        return _ops.power(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    # Comparisons give bool tensors and record nothing.
+    def __lt__(self, other):
+        return _ops.compare(np.less, self, other)
+
+    def __le__(self, other):
+        return _ops.compare(np.less_equal, self, other)
+
+    def __gt__(self, other):
+        return _ops.compare(np.greater, self, other)
+
+    def __ge__(self, other):
+        return _ops.compare(np.greater_equal, self, other)
+
+    def __eq__(self, other):
+        return _ops.compare(np.equal, self, other)
+
+    def __ne__(self, other):
+        return _ops.compare(np.not_equal, self, other)
+
+    def __getitem__(self, index):
+        return _ops.getitem(self, index)
+
+    # --- functions as methods ----------------------------------------------------------
+    def exp(self):
+        return _ops.exp(self)
+
+    def log(self):
+        return _ops.log(self)
+
+    def sqrt(self):
+        return _ops.sqrt(self)
+
+    def tanh(self):
+        return _ops.tanh(self)
+
+    def sigmoid(self):
+        return _ops.sigmoid(self)
+
+    def relu(self):
+        return _ops.relu(self)
+
+    def leaky_relu(self, slope=0.01):
+        return _ops.leaky_relu(self, slope)
+
+    def abs(self):
+        return _ops.abs(self)
+
+    def sin(self):
+        return _ops.sin(self)
+
+    def cos(self):
+        return _ops.cos(self)
+
+    def clip(self, lo=None, hi=None):
+        return _ops.clip(self, lo, hi)
+
+    def maximum(self, other):
+        return _ops.maximum(self, other)
+
+    def minimum(self, other):
+        return _ops.minimum(self, other)
+
+    def astype(self, dtype):
+        return _ops.astype(self, dtype)
+
+    def sum(self, axis=None, keepdims=False):
+        return _ops.sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return _ops.mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return _ops.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _ops.min(self, axis, keepdims)
+
+    def var(self, axis=None, keepdims=False, ddof=0):
+        return _ops.var(self, axis, keepdims, ddof)
+
+    def std(self, axis=None, keepdims=False, ddof=0):
+        return _ops.std(self, axis, keepdims, ddof)
+
+    def logsumexp(self, axis=None, keepdims=False):
+        return _ops.logsumexp(self, axis, keepdims)
+
+    def softmax(self, axis=-1):
+        return _ops.softmax(self, axis)
+
+    def log_softmax(self, axis=-1):
+        return _ops.log_softmax(self, axis)
+
+    def reshape(self, *shape):
+        return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes):
+        return _ops.transpose(self, (axes[0] if len(axes) == 1 else axes) or None)
+
+    @property
+    def T(self):
+        return _ops.transpose(self)
+
+    def squeeze(self, axis=None):
+        return _ops.squeeze(self, axis)
+
+    def expand_dims(self, axis):
+        return _ops.expand_dims(self, axis)
+
+    def flatten(self):
+        return _ops.flatten(self)
+
+    def broadcast_to(self, shape):
+        return _ops.broadcast_to(self, shape)
+
+
+from . import ops as _ops  # noqa: E402  (the ops import Tensor, so they load after it)
+
+__all__ = ["Tensor", "mode"]

@@ -1,0 +1,1 @@
+"""Graph export (to be written): DOT text and graphviz pictures of the computational graph."""
