@@ -1,27 +1,16 @@
 """Every differentiable op, grouped by family, and the functions that apply them."""
 
-from .elementwise import (
-    abs,
+from .arithmetic import (
     add,
     astype,
-    clip,
     compare,
-    cos,
     divide,
-    exp,
-    leaky_relu,
-    log,
     maximum,
     minimum,
     multiply,
     negative,
     power,
-    relu,
-    sigmoid,
-    sin,
-    sqrt,
     subtract,
-    tanh,
     where,
 )
 from .linalg import matmul
@@ -38,6 +27,7 @@ from .shape import (
     sum_to,
     transpose,
 )
+from .unary import abs, clip, cos, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, tanh
 
 __all__ = [
     "abs", "add", "astype", "broadcast_to", "clip", "compare", "concatenate", "cos", "divide",
