@@ -59,7 +59,7 @@ class Adam(Optimizer):
         for i, beta in enumerate(betas):
             self._check_real(f"betas[{i}]", beta)
             if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name}: invalid betas[{i}]={beta!r}, expected a value in "
+                raise ValueError(f"{name}: invalid betas[{i}]={beta}, expected a value in "
                                  "[0, 1)")
 
     def _update(self, data, grad, state, group):

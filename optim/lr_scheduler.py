@@ -23,7 +23,7 @@ def _check_positive_int(scheduler, key, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name}: {key} must be an int, got {value!r} ({type(value).__name__})")
     if value <= 0:
-        raise ValueError(f"{name}: invalid {key}={value!r}, expected an int > 0")
+        raise ValueError(f"{name}: invalid {key}={value}, expected an int > 0")
 
 
 def _check_real(scheduler, key, value, ok, expected):
@@ -32,7 +32,7 @@ def _check_real(scheduler, key, value, ok, expected):
         raise TypeError(f"{name}: {key} must be a real number, got {value!r} "
                         f"({type(value).__name__})")
     if not ok(value):
-        raise ValueError(f"{name}: invalid {key}={value!r}, expected {expected}")
+        raise ValueError(f"{name}: invalid {key}={value}, expected {expected}")
 
 
 class LRScheduler:
@@ -41,6 +41,8 @@ class LRScheduler:
     Construction records each group's starting rate as 'initial_lr' (kept if already there, so
     several schedulers agree on it) and applies epoch `last_epoch + 1` (0 for a new run). With
     `last_epoch` ≥ 0 the run is being resumed and every group must already have 'initial_lr'.
+    Being closed forms, these schedules overwrite a rate set by hand at the next `step()`
+    (PyTorch's chainable forms would scale it instead).
     """
 
     def __init__(self, optimizer, last_epoch=-1):

@@ -103,7 +103,7 @@ class Optimizer:
             value = group[key]
             self._check_real(key, value)
             if not value >= 0:  # written so that NaN fails too
-                raise ValueError(f"{type(self).__name__}: invalid {key}={value!r}, "
+                raise ValueError(f"{type(self).__name__}: invalid {key}={value}, "
                                  "expected a value >= 0")
 
     # --- the training-loop interface -----------------------------------------------------
@@ -186,7 +186,7 @@ class Optimizer:
 
         new_groups = []
         for saved, group in zip(saved_groups, self.param_groups):
-            restored = {k: v for k, v in saved.items() if k != "params"}
+            restored = {**self.defaults, **{k: v for k, v in saved.items() if k != "params"}}
             restored["params"] = group["params"]
             self._check_group(restored)
             new_groups.append(restored)

@@ -48,7 +48,7 @@ class SGD(Optimizer):
         momentum, dampening = group["momentum"], group["dampening"]
         if group["nesterov"] and (momentum <= 0 or dampening != 0):
             raise ValueError(f"SGD: nesterov=True requires momentum > 0 and dampening = 0, "
-                             f"got momentum={momentum!r}, dampening={dampening!r}")
+                             f"got momentum={momentum}, dampening={dampening}")
 
     def _update(self, data, grad, state, group):
         lr = float(group["lr"])

@@ -150,6 +150,24 @@ def test_first_three_steps_follow_the_documented_algorithm(cls, kwargs, ref):
                                    err_msg=f"{cls.__name__}(**{kwargs}) after step {t}")
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+def test_matches_pytorch_when_it_is_installed():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(1)
+    grads = [rng.normal(size=P0.shape) for _ in range(5)]
+    for case in CASES:
+        cls, kwargs, _ = case.values
+        p = make_param()
+        got = run_steps(cls([p], **kwargs), p, grads)
+        tp = torch.tensor(P0, dtype=torch.float64, requires_grad=True)
+        topt = getattr(torch.optim, cls.__name__)([tp], **kwargs)
+        for t, g in enumerate(grads):
+            tp.grad = torch.tensor(g, dtype=torch.float64)
+            topt.step()
+            np.testing.assert_allclose(got[t], tp.detach().numpy(), rtol=1e-10, atol=1e-14,
+                                       err_msg=f"{case.id} vs torch, step {t + 1}")
+
+
 def test_every_variant_changes_the_trajectory():
     """No option is silently ignored: each case of one optimizer ends somewhere different."""
     ends = {}
