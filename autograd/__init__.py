@@ -11,7 +11,15 @@ from .forward import jvp
 from .functional import hessian, jacobian, vjp
 from .gradcheck import GradcheckError, gradcheck
 from .graph import toposort
-from .mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .mode import (
+    detect_anomaly,
+    enable_grad,
+    is_anomaly_enabled,
+    is_grad_enabled,
+    no_grad,
+    set_detect_anomaly,
+    set_grad_enabled,
+)
 from .op import Op
 from .ops import (
     abs,
@@ -59,11 +67,12 @@ from .shapes import ShapeError
 from .tensor import Tensor
 
 __all__ = [
-    "GradcheckError", "Op", "ShapeError", "Tensor", "abs", "add", "astype", "broadcast_to",
-    "clip", "concatenate", "cos", "divide", "enable_grad", "exp", "expand_dims", "flatten",
-    "get_default_dtype", "grad", "gradcheck", "hessian", "is_grad_enabled", "jacobian", "jvp",
-    "leaky_relu", "log", "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min",
-    "minimum", "multiply", "negative", "no_grad", "power", "relu", "reshape", "set_default_dtype",
-    "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "std",
-    "subtract", "sum", "tanh", "toposort", "transpose", "var", "vjp", "viz", "where",
+    "GradcheckError", "Op", "ShapeError", "Tensor", "abs", "add", "astype", "broadcast_to", "clip",
+    "concatenate", "cos", "detect_anomaly", "divide", "enable_grad", "exp", "expand_dims",
+    "flatten", "get_default_dtype", "grad", "gradcheck", "hessian", "is_anomaly_enabled",
+    "is_grad_enabled", "jacobian", "jvp", "leaky_relu", "log", "log_softmax", "logsumexp",
+    "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "negative", "no_grad",
+    "power", "relu", "reshape", "set_default_dtype", "set_detect_anomaly", "set_grad_enabled",
+    "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "std", "subtract", "sum", "tanh",
+    "toposort", "transpose", "var", "viz", "vjp", "where",
 ]

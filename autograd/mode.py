@@ -48,3 +48,31 @@ def tangents_enabled(enabled):
         yield
     finally:
         state.tangents_enabled = previous
+
+
+class detect_anomaly:
+    """Anomaly mode: each op remembers the line of user code that made it, and a NaN or inf
+    produced in a forward or backward pass raises an error naming the op and that line.
+
+    Use as a context manager (`with ag.detect_anomaly(): ...`) or a switch
+    (`ag.set_detect_anomaly(True)`). It costs a stack walk per op, so it is off by default;
+    when off, the engine pays one flag check per op.
+    """
+
+    def __init__(self, enabled=True):
+        self.enabled = bool(enabled)
+
+    def __enter__(self):
+        self.previous, state.anomaly = state.anomaly, self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        state.anomaly = self.previous
+
+
+def set_detect_anomaly(enabled):
+    state.anomaly = bool(enabled)
+
+
+def is_anomaly_enabled():
+    return state.anomaly

@@ -5,6 +5,7 @@ grad, makes the op the output's `grad_fn` — that is all recording is. Rules ar
 Tensor ops, so the same rules give higher derivatives when the reverse pass records.
 """
 
+import os
 import traceback
 
 import numpy as np
@@ -114,20 +115,29 @@ def zeros_tangent(t):
     return Tensor._make(np.zeros_like(t.data, dtype=np.result_type(t.data.dtype, np.float32)))
 
 
-def where_created(op):
+# Frames inside these packages are the library's own; anomaly mode points past them.
+_LIBRARY = tuple(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), p)
+                 + os.sep for p in ("autograd", "nn", "optim"))
+
+
+def where_created(op, trace=None):
     """The user's line that made `op` (recorded only in anomaly mode)."""
-    trace = getattr(op, "trace", None)
+    trace = trace or getattr(op, "trace", None)
     if not trace:
         return ""
-    frames = [f for f in trace if "/autograd/" not in f.filename.replace("\\", "/")]
+    frames = [f for f in trace if not os.path.abspath(f.filename).startswith(_LIBRARY)]
     frame = (frames or trace)[-1]
     return f'\n  created at File "{frame.filename}", line {frame.lineno}: {frame.line}'
 
 
 def _check_finite(op, phase, array):
+    """Anomaly mode's check: a forward failure is reported from where it happens (the stack
+    now), a backward one from where the op was made (the stack it saved)."""
     if array.dtype.kind in "fc" and not np.isfinite(array).all():
         bad = "NaN" if np.isnan(array).any() else "inf"
-        raise FloatingPointError(f"{op.name} produced {bad} in its {phase} pass{where_created(op)}")
+        trace = traceback.extract_stack() if phase == "forward" else None
+        raise FloatingPointError(
+            f"{op.name} produced {bad} in its {phase} pass{where_created(op, trace)}")
 
 
 from .tensor import Tensor  # noqa: E402  (tensor.py imports this module's ops lazily)

@@ -221,6 +221,46 @@ class Tensor:
     def __getitem__(self, index):
         return _ops.getitem(self, index)
 
+    # In-place updates: see inplace.py for how they stay correct under autograd.
+    def __setitem__(self, index, value):
+        inplace.setitem(self, index, value)
+
+    def __iadd__(self, other):
+        return inplace.update(self, _ops.add, other, "+=")
+
+    def __isub__(self, other):
+        return inplace.update(self, _ops.subtract, other, "-=")
+
+    def __imul__(self, other):
+        return inplace.update(self, _ops.multiply, other, "*=")
+
+    def __itruediv__(self, other):
+        return inplace.update(self, _ops.divide, other, "/=")
+
+    def __ipow__(self, other):
+        return inplace.update(self, _ops.power, other, "**=")
+
+    def add_(self, other):
+        return inplace.update(self, _ops.add, other, "add_")
+
+    def sub_(self, other):
+        return inplace.update(self, _ops.subtract, other, "sub_")
+
+    def mul_(self, other):
+        return inplace.update(self, _ops.multiply, other, "mul_")
+
+    def div_(self, other):
+        return inplace.update(self, _ops.divide, other, "div_")
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        return inplace.update(self, lambda a, v: a * 0 + v, value, "fill_")
+
+    def copy_(self, src):
+        return inplace.update(self, lambda a, v: a * 0 + v, src, "copy_")
+
     # --- functions as methods ----------------------------------------------------------
     def exp(self):
         return _ops.exp(self)
@@ -314,6 +354,7 @@ class Tensor:
         return _ops.broadcast_to(self, shape)
 
 
-from . import ops as _ops  # noqa: E402  (the ops import Tensor, so they load after it)
+from . import inplace  # noqa: E402  (these import Tensor, so they load after it)
+from . import ops as _ops  # noqa: E402
 
 __all__ = ["Tensor", "mode"]

@@ -21,6 +21,7 @@ from .shape import (
     expand_dims,
     flatten,
     getitem,
+    index_put,
     reshape,
     squeeze,
     stack,
@@ -31,7 +32,8 @@ from .unary import abs, clip, cos, exp, leaky_relu, log, relu, sigmoid, sin, sqr
 
 __all__ = [
     "abs", "add", "astype", "broadcast_to", "clip", "compare", "concatenate", "cos", "divide",
-    "exp", "expand_dims", "flatten", "getitem", "leaky_relu", "log", "log_softmax", "logsumexp",
+    "exp", "expand_dims", "flatten", "getitem", "index_put", "leaky_relu", "log", "log_softmax",
+    "logsumexp",
     "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "negative", "power",
     "relu", "reshape", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "std",
     "subtract", "sum", "sum_to", "tanh", "transpose", "var", "where",

@@ -115,6 +115,35 @@ class IndexAdd(Op):
         return IndexAdd(self.shape, self.index)(dg)
 
 
+class IndexPut(Op):
+    """out = a with out[index] = v      vjp: (g with zeros at index, sum_to(g[index], v.shape))
+    jvp: da with da[index] = dv   (the out-of-place form of `a[index] = v`)"""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+    def forward(self, a, v):
+        out = a.copy()
+        try:
+            out[self.index] = v
+        except (IndexError, ValueError) as e:
+            raise IndexError(f"setitem: cannot assign a value of shape {v.shape} at index "
+                             f"{_show(self.index)} of a tensor of shape {a.shape}: {e}") from None
+        return out
+
+    def vjp(self, out, g):
+        a, v = self.inputs
+        keep = np.ones(a.shape, dtype=bool)
+        keep[self.index] = False
+        gv = sum_to(GetItem(self.index)(g), v.shape) if v._requires_grad else None
+        return g * keep, gv
+
+    def jvp(self, out, da, dv):
+        return IndexPut(self.index)(da, dv)
+
+
 class Concatenate(Op):
     """out = [a₁, a₂, …] joined along axis      vjp: g cut into the inputs' pieces
     jvp: the tangents joined"""
@@ -159,6 +188,12 @@ def _normalize_index(index):
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+def index_put(a, index, v):
+    """`a` with `a[index]` replaced by `v`, as a new tensor (what `a[index] = v` records)."""
+    a = as_tensor(a)
+    return IndexPut(_normalize_index(index))(a, as_tensor(v, a))
 
 
 def reshape(a, shape):

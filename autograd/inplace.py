@@ -1,0 +1,89 @@
+"""In-place operations (`x += y`, `x[i] = v`, `x.zero_()`) made safe for autograd.
+
+Every tensor has a version counter that each in-place operation bumps; an op records its
+inputs' versions, and the reverse pass refuses to use an input whose version moved on (its
+values are no longer the ones the rule needs). Two cases:
+
+* No graph involved (grad mode off, or nothing requires grad): NumPy semantics — the new values
+  are written into the tensor's own array, and the version is bumped.
+* The tensor is in a graph (or the value written requires grad): the update is recorded like
+  any op. A stand-in tensor takes over the old value and history, the op is applied to it out
+  of place, and `x` becomes the op's output (a new array, so the stand-in keeps the old values).
+
+Writes through the raw `.data` ndarray bypass all of this and are not tracked.
+"""
+
+import numpy as np
+
+from . import mode
+from .shapes import ShapeError
+from .tensor import Tensor
+
+
+def update(x, fn, other, name):
+    """x ← fn(x, other) in place; `name` (e.g. "+=") appears in error messages."""
+    tracked = mode.state.grad_enabled and (
+        x._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
+    if not tracked:
+        with mode.no_grad():
+            new = fn(x.detach(), other).data
+        if new.shape != x.data.shape:
+            raise ShapeError(f"{name}: the result has shape {new.shape}, but an in-place update "
+                             f"cannot change the shape {x.shape}")
+        if not np.can_cast(new.dtype, x.data.dtype, casting="same_kind"):
+            raise TypeError(f"{name}: cannot write {new.dtype} values into a tensor of dtype "
+                            f"{x.dtype} in place")
+        if not x.data.flags.writeable:
+            raise ValueError(f"{name}: the tensor's array is read-only (a broadcast view?); "
+                             "make a copy first")
+        x.data[...] = new
+        x._version += 1
+        return x
+    _refuse_leaf(x, name)
+    old = _stand_in(x)
+    result = fn(old, old if other is x else other)  # `x *= x` squares the old value
+    if result.shape != x.shape:
+        raise ShapeError(f"{name}: the result has shape {result.shape}, but an in-place update "
+                         f"cannot change the shape {x.shape}")
+    x.data = result.data.astype(x.data.dtype, copy=False)
+    x.grad_fn = result.grad_fn
+    x._requires_grad = result._requires_grad
+    x.tangent = result.tangent
+    x._version += 1
+    return x
+
+
+def setitem(x, index, value):
+    from .ops.shape import _normalize_index, index_put
+
+    tracked = mode.state.grad_enabled and (
+        x._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
+    if not tracked:
+        index = _normalize_index(index)
+        array = value.data if isinstance(value, Tensor) else value
+        try:
+            x.data[index] = array
+        except (IndexError, ValueError) as e:
+            raise IndexError(f"setitem: cannot assign at index {index!r} of a tensor of shape "
+                             f"{x.shape}: {e}") from None
+        x._version += 1
+        return
+    update(x, lambda a, v: index_put(a, index, v), value, "setitem")
+
+
+def _refuse_leaf(x, name):
+    if x.grad_fn is None and x._requires_grad:
+        raise RuntimeError(
+            f"{name}: a leaf tensor that requires grad cannot be modified in place while "
+            "recording (its gradient would refer to values that no longer exist). Do the update "
+            "under `with ag.no_grad():`, as optimizers do.")
+
+
+def _stand_in(x):
+    """A new tensor object holding x's current value, history and version."""
+    old = Tensor._make(x.data, x._requires_grad)
+    old.grad_fn = x.grad_fn
+    old.tangent = x.tangent
+    old._version = x._version
+    old.name = x.name
+    return old
