@@ -24,7 +24,7 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
                            "(did you forget requires_grad=True, or run it under no_grad?)")
     seed = _seed(tensor, gradient, "backward")
     leaves = _sweep([tensor], [seed], retain_graph, create_graph, targets=None)
-    for leaf, g in leaves.values():
+    for leaf, g in leaves.items():
         if leaf._grad is None:
             leaf._grad = g if create_graph else Tensor._make(g.data)
         else:
@@ -52,8 +52,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     found = _sweep(outputs, seeds, retain_graph, create_graph, targets=inputs)
     result = []
     for x in inputs:
-        g = found.get(id(x))
-        result.append(g[1] if g is not None else Tensor._make(np.zeros_like(x.data)))
+        g = found.get(x)
+        result.append(g if g is not None else Tensor._make(np.zeros_like(x.data)))
     return tuple(result)
 
 
@@ -75,33 +75,34 @@ def _seed(tensor, gradient, where):
 def _sweep(roots, seeds, retain_graph, create_graph, targets):
     """Propagate cotangents from `roots` to the leaves (or to `targets`).
 
-    Returns {id: (tensor, cotangent)} for the leaves reached, or for `targets` if given.
+    Returns {tensor: cotangent} for the leaves reached, or for `targets` if given. Tensors key
+    the dicts by identity: their hash is the object's, and no two live tensors share one, so
+    the elementwise `==` of Tensors is never consulted.
     """
     if retain_graph is None:
         retain_graph = create_graph
     order = toposort(roots)
     grads = {}
     for root, seed in zip(roots, seeds):
-        prev = grads.get(id(root))
-        grads[id(root)] = seed if prev is None else prev + seed
+        prev = grads.get(root)
+        grads[root] = seed if prev is None else prev + seed
     wanted = None
-    if targets is not None:
-        wanted = {id(t) for t in targets}
+    if targets is not None:  # only walk the part of the graph that leads to a target
+        wanted = set(targets)
         needed = set(wanted)
         for t in order:
-            if any(id(x) in needed for x in t.grad_fn.inputs or ()):
-                needed.add(id(t))
+            if any(x in needed for x in t.grad_fn.inputs or ()):
+                needed.add(t)
     found = {}
     anomaly = mode.state.anomaly
     with mode.set_grad_enabled(create_graph):
         for t in reversed(order):
-            key = id(t)
             if wanted is not None:
-                if key in wanted and key in grads:
-                    found[key] = (t, grads[key])
-                if key not in needed:
+                if t in wanted and t in grads:
+                    found[t] = grads[t]
+                if t not in needed:
                     continue
-            g = grads.pop(key, None)
+            g = grads.pop(t, None)
             if g is None:
                 continue
             op = t.grad_fn
@@ -125,21 +126,17 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
                                        f"{c.shape} for an input of shape {x.shape}")
                 if anomaly:
                     _check_finite(op, "backward", c.data)
-                xkey = id(x)
-                if x.grad_fn is None and wanted is None:
-                    prev = found.get(xkey)
-                    found[xkey] = (x, c if prev is None else _add(prev[1], c, create_graph))
-                else:
-                    prev = grads.get(xkey)
-                    grads[xkey] = c if prev is None else _add(prev, c, create_graph)
+                into = found if x.grad_fn is None and wanted is None else grads
+                prev = into.get(x)
+                into[x] = c if prev is None else _add(prev, c, create_graph)
             if not retain_graph:
                 op.inputs = None
     # Leaves among the targets (or leaf roots) kept their cotangent in `grads`.
     for t in targets if wanted is not None else roots:
-        if t.grad_fn is None and id(t) in grads:
-            prev = found.get(id(t))
-            g = grads.pop(id(t))
-            found[id(t)] = (t, g if prev is None else _add(prev[1], g, create_graph))
+        if t.grad_fn is None and t in grads:
+            g = grads.pop(t)
+            prev = found.get(t)
+            found[t] = g if prev is None else _add(prev, g, create_graph)
     return found
 
 

@@ -20,7 +20,10 @@ def as_tensor(x, like=None):
 
 
 def pair(a, b):
+    """Both operands of a binary op as Tensors, a Python scalar taking the other's dtype."""
     if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            return a, b
         return a, as_tensor(b, a)
     return as_tensor(a, b), b
 
