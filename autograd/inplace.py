@@ -41,10 +41,15 @@ def update(x, fn, other, name):
         return x
     _refuse_leaf(x, name)
     old = _stand_in(x)
-    result = fn(old, old if other is x else other)  # `x *= x` squares the old value
+    if isinstance(other, Tensor):
+        other = _reading_old(other, x, old)
+    result = fn(old, other)
     if result.shape != x.shape:
         raise ShapeError(f"{name}: the result has shape {result.shape}, but an in-place update "
                          f"cannot change the shape {x.shape}")
+    if not np.can_cast(result.dtype, x.data.dtype, casting="same_kind"):
+        raise TypeError(f"{name}: cannot write {result.dtype} values into a tensor of dtype "
+                        f"{x.dtype} in place")
     x.data = result.data.astype(x.data.dtype, copy=False)
     x.grad_fn = result.grad_fn
     x._requires_grad = result._requires_grad
@@ -53,7 +58,8 @@ def update(x, fn, other, name):
     return x
 
 
-def setitem(x, index, value):
+def setitem(x, index, value, name="setitem"):
+    """x[index] = value; `fill_` and `copy_` are this with index `...`."""
     from .ops.shape import _normalize_index, index_put
 
     tracked = mode.state.grad_enabled and (
@@ -64,11 +70,11 @@ def setitem(x, index, value):
         try:
             x.data[index] = array
         except (IndexError, ValueError) as e:
-            raise IndexError(f"setitem: cannot assign at index {index!r} of a tensor of shape "
+            raise IndexError(f"{name}: cannot assign at index {index!r} of a tensor of shape "
                              f"{x.shape}: {e}") from None
         x._version += 1
-        return
-    update(x, lambda a, v: index_put(a, index, v), value, "setitem")
+        return x
+    return update(x, lambda a, v: index_put(a, index, v), value, name)
 
 
 def _refuse_leaf(x, name):
@@ -77,6 +83,20 @@ def _refuse_leaf(x, name):
             f"{name}: a leaf tensor that requires grad cannot be modified in place while "
             "recording (its gradient would refer to values that no longer exist). Do the update "
             "under `with ag.no_grad():`, as optimizers do.")
+
+
+def _reading_old(other, x, old):
+    """`other` with every use of `x` in its graph pointed at `old`: in `y += y[0]` the
+    right-hand side read y's old value, and must keep reading it once `y` is rebound."""
+    from .graph import toposort
+
+    if other is x:
+        return old
+    for t in toposort([other]):
+        op = t.grad_fn
+        if op.inputs is not None and any(i is x for i in op.inputs):
+            op.inputs = tuple(old if i is x else i for i in op.inputs)
+    return other
 
 
 def _stand_in(x):

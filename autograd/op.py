@@ -51,6 +51,12 @@ class Op:
         return [s for cls in type(self).__mro__[:-2] for s in getattr(cls, "__slots__", ())]
 
     def __call__(self, *inputs):
+        if state.anomaly:  # anomaly mode reports bad values itself, naming the op and line
+            with np.errstate(all="ignore"):
+                return self._call(inputs)
+        return self._call(inputs)
+
+    def _call(self, inputs):
         try:
             if len(inputs) == 1:
                 data = self.forward(inputs[0].data)
@@ -95,8 +101,14 @@ class Op:
             out.grad_fn = self
         if push:
             tangents = [t.tangent if t.tangent is not None else zeros_tangent(t) for t in inputs]
+            # A recorded tangent rule that used `out` itself would make out.tangent refer back
+            # to out (a reference cycle); a stand-in with the same value and history does not.
+            primal = out
+            if record:
+                primal = _make(out.data, True)
+                primal.grad_fn = self
             with mode.tangents_enabled(False):
-                out.tangent = self.jvp(out, *tangents)
+                out.tangent = self.jvp(primal, *tangents)
         if state.anomaly:
             self.trace = traceback.extract_stack()[:-3]
             _check_finite(self, "forward", out.data)

@@ -253,13 +253,13 @@ class Tensor:
         return inplace.update(self, _ops.divide, other, "div_")
 
     def zero_(self):
-        return self.fill_(0)
+        return inplace.setitem(self, Ellipsis, 0, "zero_")
 
     def fill_(self, value):
-        return inplace.update(self, lambda a, v: a * 0 + v, value, "fill_")
+        return inplace.setitem(self, Ellipsis, value, "fill_")
 
     def copy_(self, src):
-        return inplace.update(self, lambda a, v: a * 0 + v, src, "copy_")
+        return inplace.setitem(self, Ellipsis, src, "copy_")
 
     # --- functions as methods ----------------------------------------------------------
     def exp(self):

@@ -134,6 +134,7 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = {}
                 self._update(data, grad, state, group)
+                p._version += 1  # an in-place update: graphs that saved p must not reuse it
         return loss
 
     def _update(self, data, grad, state, group):
