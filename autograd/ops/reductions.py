@@ -48,9 +48,9 @@ class Max(_Reduction):
     reduce = staticmethod(np.max)
 
     def forward(self, a):
-        if a.size == 0:
-            raise ValueError(f"{self.name.lower()}: cannot reduce an empty tensor of shape "
-                             f"{a.shape}")
+        if any(a.shape[i] == 0 for i in self.axis):
+            raise ValueError(f"{self.name.lower()}: cannot reduce over an empty axis of a "
+                             f"tensor of shape {a.shape}")
         return self.reduce(a, axis=self.axis, keepdims=self.keepdims)
 
     def _weight(self, out):
@@ -82,8 +82,7 @@ class LogSumExp(_Reduction):
     __slots__ = ()
 
     def forward(self, a):
-        m = np.max(a, axis=self.axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim)
-        m = np.where(np.isfinite(m), m, 0)
+        m = _finite_max(a, self.axis)
         with np.errstate(divide="ignore"):
             out = np.log(np.sum(np.exp(a - m), axis=self.axis, keepdims=True)) + m
         return out if self.keepdims else np.squeeze(out, axis=self.axis)
@@ -99,6 +98,13 @@ class LogSumExp(_Reduction):
 
     def jvp(self, out, da):
         return Sum(self.axis, self.keepdims)(da * self._softmax(out))
+
+
+def _finite_max(a, axis):
+    """The max over `axis` (kept as size-1 axes) as a shift for exp: 0 where it is not finite
+    (all -inf) and for an empty array."""
+    m = np.max(a, axis=axis, keepdims=True) if a.size else np.zeros((1,) * a.ndim, a.dtype)
+    return np.where(np.isfinite(m), m, 0)
 
 
 def sum(a, axis=None, keepdims=False):
@@ -147,9 +153,13 @@ def logsumexp(a, axis=None, keepdims=False):
 
 
 def log_softmax(a, axis=-1):
-    """a - logsumexp(a): the log-probabilities, stable for any size of input."""
+    """s - logsumexp(s) with s = a - max(a): the log-probabilities, stable for any size of
+    input. The shift by the max is a constant (the result does not depend on it); without it,
+    a - logsumexp(a) rounds away the answer's digits when |a| is large (float32 at 1000)."""
     a = as_tensor(a)
-    return a - logsumexp(a, axis, keepdims=True)
+    axes = normalize_axes("log_softmax", axis, a.ndim)
+    shifted = a - const(_finite_max(a.data, axes), a.dtype)
+    return shifted - logsumexp(shifted, axes, keepdims=True)
 
 
 def softmax(a, axis=-1):
