@@ -22,9 +22,7 @@ from .tensor import Tensor
 
 def update(x, fn, other, name):
     """x ← fn(x, other) in place; `name` (e.g. "+=") appears in error messages."""
-    tracked = mode.state.grad_enabled and (
-        x._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
-    if not tracked:
+    if not _tracked(x, other):
         with mode.no_grad():
             new = fn(x.detach(), other).data
         if new.shape != x.data.shape:
@@ -62,9 +60,7 @@ def setitem(x, index, value, name="setitem"):
     """x[index] = value; `fill_` and `copy_` are this with index `...`."""
     from .ops.shape import _normalize_index, index_put
 
-    tracked = mode.state.grad_enabled and (
-        x._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
-    if not tracked:
+    if not _tracked(x, value):
         index = _normalize_index(index)
         array = value.data if isinstance(value, Tensor) else value
         try:
@@ -75,6 +71,14 @@ def setitem(x, index, value, name="setitem"):
         x._version += 1
         return x
     return update(x, lambda a, v: index_put(a, index, v), value, name)
+
+
+def _tracked(x, other):
+    """Whether the update must be recorded: it feeds a graph or carries a forward-mode tangent."""
+    operands = (x, other) if isinstance(other, Tensor) else (x,)
+    state = mode.state
+    return (state.grad_enabled and any(t._requires_grad for t in operands)) or (
+        state.tangents_enabled and any(t.tangent is not None for t in operands))
 
 
 def _refuse_leaf(x, name):

@@ -91,8 +91,9 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
         wanted = set(targets)
         needed = set(wanted)
         for t in order:
-            if any(x in needed for x in t.grad_fn.inputs or ()):
-                needed.add(t)
+            inputs = t.grad_fn.inputs
+            if inputs is None or any(x in needed for x in inputs):
+                needed.add(t)  # (a freed op is kept, so that the sweep reports it)
     found = {}
     anomaly = mode.state.anomaly
     with mode.set_grad_enabled(create_graph):

@@ -25,6 +25,9 @@ def pair(a, b):
         if isinstance(b, Tensor):
             return a, b
         return a, as_tensor(b, a)
+    if not isinstance(b, Tensor):  # neither is (ag.maximum(array, 0.0)): a follows Tensor()
+        a = as_tensor(a)
+        return a, as_tensor(b, a)
     return as_tensor(a, b), b
 
 
