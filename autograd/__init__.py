@@ -62,6 +62,7 @@ from .ops import (
     var,
     where,
 )
+from .ops import sliding_windows as sliding_windows
 from .reverse import grad
 from .shapes import ShapeError
 from .tensor import Tensor

@@ -24,11 +24,22 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
                            "(did you forget requires_grad=True, or run it under no_grad?)")
     seed = _seed(tensor, gradient, "backward")
     leaves = _sweep([tensor], [seed], retain_graph, create_graph, targets=None)
+    owned = set()
     for leaf, g in leaves.items():
         if leaf._grad is None:
-            leaf._grad = g if create_graph else Tensor._make(g.data)
+            leaf._grad = g if create_graph else Tensor._make(_own(g.data, owned))
         else:
             leaf._grad = leaf._grad + g if create_graph else Tensor._make(leaf._grad.data + g.data)
+
+
+def _own(array, owned):
+    """`array` if it is a writable array of its own that no other leaf got, else a copy: a
+    rule may hand out a broadcast view, or one cotangent to two inputs (as `a + b` does), and
+    optimizers and users write into `.grad`."""
+    if not (array.flags.owndata and array.flags.writeable) or id(array) in owned:
+        array = array.copy()
+    owned.add(id(array))
+    return array
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False):

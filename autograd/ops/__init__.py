@@ -29,6 +29,7 @@ from .shape import (
     transpose,
 )
 from .unary import abs, clip, cos, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, tanh
+from .windows import sliding_windows as sliding_windows
 
 __all__ = [
     "abs", "add", "astype", "broadcast_to", "clip", "compare", "concatenate", "cos", "divide",

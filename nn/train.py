@@ -1,0 +1,189 @@
+"""The main job: train a digit classifier on the bundled UCI digits, the way a PyTorch user would.
+
+    chainrule-demo                      # an MLP and a small CNN, Adam, default epochs
+    python -m nn.train --model mlp --epochs 40 --optimizer sgd --lr 0.1
+
+Prints per-epoch loss and accuracy, then writes a loss-curve plot, a picture of the model's
+computational graph and the trained weights into an output folder it names at the end.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+import autograd as ag
+import nn
+import optim
+from nn.datasets import load_digits, train_test_split
+
+OPTIMIZERS = {
+    "sgd": (optim.SGD, {"lr": 0.1}),
+    "momentum": (optim.SGD, {"lr": 0.05, "momentum": 0.9}),
+    "nesterov": (optim.SGD, {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+    "adagrad": (optim.Adagrad, {"lr": 0.05}),
+    "rmsprop": (optim.RMSprop, {"lr": 1e-3}),
+    "adam": (optim.Adam, {"lr": 2e-3}),
+    "adamw": (optim.AdamW, {"lr": 2e-3}),
+}
+EPOCHS = {"mlp": 40, "cnn": 25}
+
+
+def build(name):
+    """The two models: an MLP on the 64 pixels, and a small CNN on the 8×8 image."""
+    if name == "mlp":
+        return nn.Sequential(
+            nn.Linear(64, 128), nn.ReLU(),
+            nn.Linear(128, 64), nn.ReLU(),
+            nn.Linear(64, 10),
+        )
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # (N, 16, 4, 4)
+        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # (N, 32, 2, 2)
+        nn.Flatten(),                                                  # (N, 128)
+        nn.Linear(128, 10),
+    )
+
+
+def inputs_for(name, X):
+    return X if name == "mlp" else X.reshape(-1, 1, 8, 8)
+
+
+def accuracy(model, X, y):
+    model.eval()
+    with ag.no_grad():
+        logits = model(ag.Tensor(X))
+    model.train()
+    return float(np.mean(logits.data.argmax(axis=1) == y))
+
+
+def train(name, data, args, log):
+    """Train one model; returns its per-epoch history and the trained model."""
+    X_train, X_test, y_train, y_test = data
+    nn.init.manual_seed(args.seed)
+    model = build(name)
+    cls, defaults = OPTIMIZERS[args.optimizer]
+    opt = cls(model.parameters(), **{**defaults, **({"lr": args.lr} if args.lr else {})})
+    epochs = args.epochs or EPOCHS[name]
+    schedule = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
+    loss_fn = nn.CrossEntropyLoss()
+    Xtr, Xte = inputs_for(name, X_train), inputs_for(name, X_test)
+    history = {"loss": [], "train_acc": [], "test_acc": []}
+    log(f"\n{name.upper()}: {sum(p.numel() for p in model.parameters()):,} parameters, "
+        f"{type(opt).__name__}, {epochs} epochs\n{model}")
+    bar = _progress(range(1, epochs + 1), name, args.quiet)
+    for epoch in bar:
+        start, losses = time.perf_counter(), []
+        for xb, yb in nn.batches(Xtr, y_train, args.batch_size, shuffle=True,
+                                 seed=args.seed + epoch):
+            loss = loss_fn(model(xb), yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        schedule.step()
+        history["loss"].append(float(np.mean(losses)))
+        history["train_acc"].append(accuracy(model, Xtr, y_train))
+        history["test_acc"].append(accuracy(model, Xte, y_test))
+        line = (f"loss {history['loss'][-1]:.4f}  train {history['train_acc'][-1]:.2%}  "
+                f"test {history['test_acc'][-1]:.2%}  {time.perf_counter() - start:.2f} s/epoch")
+        if hasattr(bar, "set_postfix_str"):
+            bar.set_postfix_str(line)
+        elif not args.quiet:
+            log(f"epoch {epoch:3d}/{epochs}  {line}")
+    log(f"{name.upper()} test accuracy: {history['test_acc'][-1]:.2%}")
+    return model, history
+
+
+def _progress(iterable, name, quiet):
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return iterable
+    return tqdm(iterable, desc=name, disable=quiet, leave=True, ncols=120, file=sys.stdout)
+
+
+def write_plot(histories, path):
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+    for name, h in histories.items():
+        epochs = range(1, len(h["loss"]) + 1)
+        ax_loss.plot(epochs, h["loss"], label=f"{name} train loss")
+        ax_acc.plot(epochs, h["test_acc"], label=f"{name} test accuracy")
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy", yscale="log", title="Training loss")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="Test accuracy", ylim=(0.8, 1.0))
+    ax_loss.legend()
+    ax_acc.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def write_graph(model, name, X, y, folder):
+    """A picture of one forward pass on a 4-example batch, grouped by module."""
+    loss = nn.CrossEntropyLoss()(model(ag.Tensor(inputs_for(name, X[:4]))), ag.Tensor(y[:4]))
+    graph = ag.viz.draw(loss, model=model)
+    dot_path = os.path.join(folder, f"graph_{name}.dot")
+    with open(dot_path, "w") as f:
+        f.write(graph.source)
+    try:
+        return graph.render(os.path.join(folder, f"graph_{name}"), format="svg", cleanup=True)
+    except Exception as e:  # no `dot` program: the DOT text is still there
+        print(f"(could not render the graph picture: {e}; DOT text is in {dot_path})")
+        return dot_path
+
+
+def output_folder(args):
+    if args.out is None:
+        return os.path.join("out", time.strftime("digits-%Y%m%d-%H%M%S"))
+    if os.path.isdir(args.out) and os.listdir(args.out) and not args.overwrite:
+        sys.exit(f"chainrule-demo: {args.out} already has files; pass --overwrite to replace "
+                 "them, or choose another --out")
+    return args.out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="chainrule-demo", description=__doc__.split("\n")[0])
+    parser.add_argument("--model", choices=["mlp", "cnn", "both"], default="both")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help=f"epochs per model (default: {EPOCHS})")
+    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
+    parser.add_argument("--lr", type=float, default=None, help="learning rate (default: per "
+                        "optimizer)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=None, help="output folder (default: a new "
+                        "out/digits-<time> folder)")
+    parser.add_argument("--overwrite", action="store_true", help="allow writing into a "
+                        "non-empty --out folder")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    folder = output_folder(args)
+    X, y = load_digits()
+    data = train_test_split(X, y, test_size=0.2, seed=args.seed)
+    print(f"UCI digits: {len(data[0])} training and {len(data[1])} test images of 8×8 pixels")
+    os.makedirs(folder, exist_ok=True)
+    histories = {}
+    for name in (["mlp", "cnn"] if args.model == "both" else [args.model]):
+        model, histories[name] = train(name, data, args, print)
+        nn.save(model.state_dict(), os.path.join(folder, f"{name}.npz"))
+        write_graph(model, name, data[0], data[2], folder)
+    write_plot(histories, os.path.join(folder, "loss.png"))
+    print(f"\nWrote the loss curves, graph pictures and trained weights to {folder}/:")
+    for entry in sorted(os.listdir(folder)):
+        print(f"  {entry}")
+    return histories
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,239 @@
+"""The sliding-window primitive, conv2d and max_pool2d against naive NumPy loops, and their
+gradients (reverse and forward mode) against finite differences, in float64."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+from autograd import Tensor
+from autograd.ops.windows import col2im
+
+CASES = [  # kernel, stride, padding
+    ((3, 3), 1, 0),
+    ((3, 3), 1, 1),
+    ((3, 3), 2, 0),
+    ((3, 3), 2, 1),
+    ((2, 3), (2, 1), (0, 1)),
+    ((1, 1), 1, 0),
+    ((4, 2), (1, 3), (2, 1)),
+]
+
+
+@pytest.fixture(autouse=True)
+def float64():
+    previous = ag.get_default_dtype()
+    ag.set_default_dtype(np.float64)
+    yield
+    ag.set_default_dtype(previous)
+
+
+def _pairs(*values):
+    return [(v, v) if isinstance(v, int) else tuple(v) for v in values]
+
+
+def conv2d_reference(x, w, b, stride, padding):
+    (sh, sw), (ph, pw) = _pairs(stride, padding)
+    n, _, h, wd = x.shape
+    o, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    oh, ow = (h + 2 * ph - kh) // sh + 1, (wd + 2 * pw - kw) // sw + 1
+    out = np.zeros((n, o, oh, ow))
+    for i_n, i_o, i, j in itertools.product(range(n), range(o), range(oh), range(ow)):
+        patch = xp[i_n, :, i * sh:i * sh + kh, j * sw:j * sw + kw]
+        out[i_n, i_o, i, j] = np.sum(patch * w[i_o]) + (0 if b is None else b[i_o])
+    return out
+
+
+def max_pool2d_reference(x, kernel, stride, padding):
+    (kh, kw), (sh, sw), (ph, pw) = _pairs(kernel, stride, padding)
+    n, c, h, w = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=-np.inf)
+    oh, ow = (h + 2 * ph - kh) // sh + 1, (w + 2 * pw - kw) // sw + 1
+    out = np.zeros((n, c, oh, ow))
+    for i, j in itertools.product(range(oh), range(ow)):
+        out[:, :, i, j] = xp[:, :, i * sh:i * sh + kh, j * sw:j * sw + kw].max(axis=(2, 3))
+    return out
+
+
+def windows_reference(x, kernel, stride, padding):
+    (kh, kw), (sh, sw), (ph, pw) = _pairs(kernel, stride, padding)
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    oh, ow = (xp.shape[2] - kh) // sh + 1, (xp.shape[3] - kw) // sw + 1
+    out = np.zeros(x.shape[:2] + (kh, kw, oh, ow))
+    for p, q, i, j in itertools.product(range(kh), range(kw), range(oh), range(ow)):
+        out[:, :, p, q, i, j] = xp[:, :, i * sh + p, j * sw + q]
+    return out
+
+
+@pytest.mark.parametrize("kernel, stride, padding", CASES)
+def test_sliding_windows_match_loop(kernel, stride, padding):
+    x = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
+    got = ag.sliding_windows(Tensor(x), kernel, stride, padding)
+    np.testing.assert_array_equal(got.data, windows_reference(x, kernel, stride, padding))
+
+
+@pytest.mark.parametrize("kernel, stride, padding", CASES)
+def test_windows_gradient_and_adjoint(kernel, stride, padding):
+    rng = np.random.default_rng(1)
+    x = Tensor(rng.standard_normal((2, 2, 5, 6)), requires_grad=True)
+    assert ag.gradcheck(lambda t: ag.sliding_windows(t, kernel, stride, padding), [x])
+    # Col2Im is the adjoint: <im2col(x), g> == <x, col2im(g)>, and its own rules check out.
+    g = rng.standard_normal(ag.sliding_windows(x, kernel, stride, padding).shape)
+    back = col2im(Tensor(g), x.shape, kernel, stride, padding)
+    windows = ag.sliding_windows(x, kernel, stride, padding).data
+    np.testing.assert_allclose(np.sum(windows * g), np.sum(x.data * back.data), rtol=1e-12)
+    assert ag.gradcheck(lambda t: col2im(t, x.shape, kernel, stride, padding),
+                        [Tensor(g, requires_grad=True)])
+
+
+@pytest.mark.parametrize("kernel, stride, padding", CASES[:4])
+def test_windows_forward_mode_matches_reverse(kernel, stride, padding):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((1, 2, 6, 5))
+    v = rng.standard_normal(x.shape)
+
+    def f(t):
+        return (ag.sliding_windows(t, kernel, stride, padding) ** 2).sum(axis=(2, 3))
+
+    out, jv = ag.jvp(f, Tensor(x), Tensor(v))
+    u = rng.standard_normal(out.shape)
+    _, (vjp,) = ag.vjp(f, (Tensor(x),), Tensor(u))
+    np.testing.assert_allclose(np.sum(u * jv.data), np.sum(vjp.data * v), rtol=1e-10)
+
+
+def test_windows_errors_name_the_op_and_shapes():
+    with pytest.raises(ag.ShapeError, match=r"sliding_windows.*\(2, 3, 4\)"):
+        ag.sliding_windows(Tensor(np.zeros((2, 3, 4))), 2)
+    with pytest.raises(ag.ShapeError, match="larger than the padded input"):
+        ag.sliding_windows(Tensor(np.zeros((1, 1, 2, 2))), 3)
+    with pytest.raises(ValueError, match="stride must be at least 1"):
+        ag.sliding_windows(Tensor(np.zeros((1, 1, 4, 4))), 2, stride=0)
+    with pytest.raises(TypeError, match="kernel_size must be an int or a pair"):
+        ag.sliding_windows(Tensor(np.zeros((1, 1, 4, 4))), 2.5)
+
+
+@pytest.mark.parametrize("kernel, stride, padding", CASES)
+@pytest.mark.parametrize("bias", [True, False])
+def test_conv2d_matches_loop(kernel, stride, padding, bias):
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 3, 7, 6))
+    w = rng.standard_normal((4, 3) + kernel)
+    b = rng.standard_normal(4) if bias else None
+    got = F.conv2d(Tensor(x), Tensor(w), None if b is None else Tensor(b), stride, padding)
+    np.testing.assert_allclose(got.data, conv2d_reference(x, w, b, stride, padding), atol=1e-12)
+
+
+@pytest.mark.parametrize("kernel, stride, padding", CASES[:5])
+def test_conv2d_gradients(kernel, stride, padding):
+    rng = np.random.default_rng(4)
+    x = Tensor(rng.standard_normal((2, 2, 5, 5)), requires_grad=True)
+    w = Tensor(rng.standard_normal((3, 2) + kernel), requires_grad=True)
+    b = Tensor(rng.standard_normal(3), requires_grad=True)
+    assert ag.gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride, padding), [x, w, b])
+
+
+def test_conv2d_second_derivative():
+    rng = np.random.default_rng(5)
+    w = Tensor(rng.standard_normal((2, 1, 2, 2)), requires_grad=True)
+    x = Tensor(rng.standard_normal((1, 1, 4, 4)), requires_grad=True)
+
+    def grad_wrt_x(x):
+        (g,) = ag.grad((F.conv2d(x, w, padding=1) ** 3).sum(), x, create_graph=True)
+        return g
+
+    assert ag.gradcheck(grad_wrt_x, [x])
+
+
+@pytest.mark.parametrize("kernel, stride, padding",
+                         [(2, None, 0), (3, 1, 1), (3, 2, 1), ((2, 3), (1, 2), (1, 1)), (2, 1, 0)])
+def test_max_pool2d_matches_loop_and_gradient(kernel, stride, padding):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((2, 3, 7, 6))  # continuous values: no ties
+    got = F.max_pool2d(Tensor(x), kernel, stride, padding)
+    expected = max_pool2d_reference(x, kernel, kernel if stride is None else stride, padding)
+    np.testing.assert_array_equal(got.data, expected)
+    assert np.isfinite(got.data).all()
+    small = Tensor(rng.standard_normal((1, 2, 5, 4)), requires_grad=True)
+    assert ag.gradcheck(lambda t: F.max_pool2d(t, kernel, stride, padding), [small])
+
+
+def test_max_pool2d_padding_never_wins_and_ties_split():
+    x = Tensor(-np.ones((1, 1, 2, 2)) * 1e30, requires_grad=True)
+    out = F.max_pool2d(x, 3, stride=1, padding=1)  # every window holds padding and -1e30s
+    np.testing.assert_array_equal(out.data, np.full((1, 1, 2, 2), -1e30))
+    x = Tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
+    F.max_pool2d(x, 2).sum().backward()  # a four-way tie: each gets a quarter
+    np.testing.assert_array_equal(x.grad.data, np.full((1, 1, 2, 2), 0.25))
+    with ag.detect_anomaly():  # the padding is finite, so anomaly mode stays quiet
+        F.max_pool2d(Tensor(np.ones((1, 1, 3, 3)), requires_grad=True), 2, 1, 1).sum().backward()
+
+
+def test_max_pool2d_errors():
+    with pytest.raises(ValueError, match="at most half the kernel"):
+        F.max_pool2d(Tensor(np.zeros((1, 1, 4, 4))), 2, padding=2)
+    with pytest.raises(ag.ShapeError, match=r"max_pool2d.*\(4, 4\)"):
+        F.max_pool2d(Tensor(np.zeros((4, 4))), 2)
+
+
+def test_conv2d_shape_errors():
+    w = Tensor(np.zeros((4, 3, 3, 3)))
+    with pytest.raises(ag.ShapeError,
+                       match=r"conv2d: input of shape \(2, 2, 5, 5\).*\(4, 3, 3, 3\)"):
+        F.conv2d(Tensor(np.zeros((2, 2, 5, 5))), w)
+    with pytest.raises(ag.ShapeError, match=r"bias must have shape \(4,\)"):
+        F.conv2d(Tensor(np.zeros((2, 3, 5, 5))), w, Tensor(np.zeros(3)))
+    with pytest.raises(ag.ShapeError, match="larger than the padded input"):
+        F.conv2d(Tensor(np.zeros((2, 3, 2, 2))), w)
+
+
+def test_conv2d_unbatched_input():
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((3, 5, 5)), rng.standard_normal((2, 3, 3, 3))
+    got = F.conv2d(Tensor(x), Tensor(w), padding=1)
+    np.testing.assert_allclose(got.data, conv2d_reference(x[None], w, None, 1, 1)[0])
+
+
+def test_conv2d_layer_init_keys_and_repr():
+    nn.manual_seed(0)
+    conv = nn.Conv2d(2, 4, 3, padding=1)
+    assert list(conv.state_dict()) == ["weight", "bias"]
+    assert conv.weight.shape == (4, 2, 3, 3) and conv.bias.shape == (4,)
+    bound = 1 / np.sqrt(2 * 9)
+    assert np.abs(conv.weight.data).max() <= bound and np.abs(conv.bias.data).max() <= bound
+    assert repr(conv) == "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
+    assert repr(nn.Conv2d(1, 2, (2, 3), stride=2, bias=False)) == (
+        "Conv2d(1, 2, kernel_size=(2, 3), stride=(2, 2), bias=False)")
+    assert repr(nn.MaxPool2d(2)) == (
+        "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)")
+    x = np.random.default_rng(8).standard_normal((2, 2, 6, 6))
+    np.testing.assert_allclose(conv(Tensor(x)).data, conv2d_reference(
+        x, conv.weight.data, conv.bias.data, 1, 1), atol=1e-12)
+    assert conv(x.astype(np.float32)).dtype == np.float64  # raw arrays take the weight's dtype
+
+
+def test_conv_layer_parameter_gradients_match_finite_differences():
+    nn.manual_seed(1)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, stride=2, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(2 * 2 * 2, 3))
+    x = Tensor(np.random.default_rng(9).standard_normal((2, 1, 7, 7)))
+    u = np.random.default_rng(10).standard_normal((2, 3))
+
+    def loss():
+        return (model(x) * Tensor(u)).sum()
+
+    loss().backward()
+    for name, p in model.named_parameters():
+        flat, numeric = p.data.reshape(-1), np.zeros(p.size)
+        for j in range(p.size):
+            saved = flat[j]
+            flat[j] = saved + 1e-6
+            plus = loss().item()
+            flat[j] = saved - 1e-6
+            numeric[j] = (plus - loss().item()) / 2e-6
+            flat[j] = saved
+        np.testing.assert_allclose(p.grad.data.reshape(-1), numeric, rtol=1e-5, atol=1e-7,
+                                   err_msg=name)
