@@ -101,10 +101,7 @@ class Power(Op):
 
     def jvp(self, out, da, db):
         a, b = self.inputs
-        d = da * b * a ** (b - 1)
-        if b.tangent is not None:
-            d = d + db * out * _log_positive(a)
-        return d
+        return da * b * a ** (b - 1) + db * out * _log_positive(a)
 
 
 def _log_positive(a):

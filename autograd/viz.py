@@ -1,1 +1,0 @@
-"""Graph export (to be written): DOT text and graphviz pictures of the computational graph."""

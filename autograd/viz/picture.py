@@ -1,0 +1,288 @@
+"""`draw` and `to_dot`: the computational graph as a graphviz picture or as DOT text.
+
+Tensors are boxes (name, value, grad), ops are ellipses (name and arguments), and every use of an
+input is its own edge, labelled with the local derivative ∂op/∂input (see derivatives.py).
+`show="forward"` / `show="reverse"` number the tensors in the order that sweep visits them and
+write the tangent or adjoint each one carries, so a lesson can put the two sweeps side by side.
+"""
+
+import functools
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import derivatives
+from .labels import SMALL, brief, op_label, shape, value
+from .modules import find_groups
+from .render import picture_class
+from .walk import Graph, is_constant, stale_inputs, title
+
+GRAPH = {"fontname": "Helvetica", "fontsize": "11", "nodesep": "0.25", "ranksep": "0.3"}
+NODE = {"fontname": "Helvetica", "fontsize": "11", "shape": "box", "style": "rounded"}
+EDGE = {"fontname": "Helvetica", "fontsize": "10", "fontcolor": "#1d4ed8", "arrowsize": "0.7"}
+LEAF = {"style": "rounded,filled", "fillcolor": "#dbeafe"}
+CONST = {"style": "rounded,dashed", "color": "#9ca3af", "fontcolor": "#6b7280"}
+ROOT = {"style": "rounded,filled", "fillcolor": "#fde68a", "penwidth": "2"}
+OP = {"shape": "ellipse", "style": "filled", "fillcolor": "#e5e7eb", "fontsize": "10",
+      "margin": "0.04,0.02", "width": "0.4", "height": "0.3"}
+BOX = {"shape": "box3d", "style": "filled", "fillcolor": "#ede9fe"}
+NOTE = {"shape": "note", "style": "filled", "fillcolor": "#fef3c7"}
+CLUSTER = {"style": "rounded,dashed", "color": "#7c3aed", "fontcolor": "#5b21b6"}
+QUIET = {"style": "dashed", "color": "#9ca3af"}  # edges that carry no gradient
+STALE = {"color": "#dc2626", "fontcolor": "#dc2626", "penwidth": "2"}
+STALE_LABEL = "modified in place\\nafter this use"
+WIDE = 20  # more nodes than this are laid out top to bottom
+
+
+def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, expand=False,
+         max_nodes=100, rankdir=None):
+    """The graph that computed `y` (a Tensor or a list of them), as a `graphviz.Digraph`.
+
+    edge_labels  label each edge with the local derivative ∂(op)/∂(input), from the op's jvp
+    show         None: values, and grads already computed; "reverse": number tensors in the
+                 order backward visits them and write each one's adjoint (seeded by `gradient`
+                 for a non-scalar y); "forward": number them in topological order and write the
+                 tangent each carries for the direction `wrt` (a tensor, or {tensor: tangent})
+    model        an nn.Module: parameters take its names and each module call is drawn as one
+                 box (`expand=True`: as a dashed cluster of its ops instead)
+    max_nodes    fold the nodes nearest the inputs into one note beyond this many (None: never)
+    rankdir      "LR" (left to right) or "TB" (top to bottom); None: LR for small graphs,
+                 TB for ones with more than 20 nodes, which would be too wide side by side
+
+    `g.source` is the DOT text; rendering (`g.render`, Jupyter display) needs Graphviz's `dot`.
+    A graph freed by a plain `backward()` is refused: draw first, or pass retain_graph=True.
+    """
+    if show not in (None, "forward", "reverse"):
+        raise ValueError(f"draw: show must be None, 'forward' or 'reverse', got {show!r}")
+    if max_nodes is not None and max_nodes < 2:
+        raise ValueError(f"draw: max_nodes must be at least 2 (or None), got {max_nodes}")
+    graph = Graph(y, "draw")
+    groups, names = find_groups(graph, model) if model is not None else ([], {})
+    steps, notes = _sweep_notes(graph, show, wrt, gradient)
+    sketch = Sketch(graph, names, steps, notes, edge_labels)
+    boxes = [g for g in groups if not expand and _collapsible(g)]
+    sketch.arrange(boxes, [g for g in groups if g not in boxes])
+    sketch.trace()
+    if max_nodes is not None and len(sketch.nodes) > max_nodes:
+        sketch.fold(max_nodes)
+    if rankdir is None:
+        rankdir = "LR" if len(sketch.nodes) <= WIDE else "TB"
+    return sketch.picture(rankdir)
+
+
+def to_dot(y, **options):
+    """The DOT text of `draw(y, **options)`; needs no Graphviz program."""
+    return draw(y, **options).source
+
+
+class Sketch:
+    """The picture's nodes and edges, in topological order, before graphviz sees them.
+
+    nodes: (id, label, attributes, cluster index or None); edges: (source, target, label, attrs),
+    where a label may be a function, called only for edges that survive folding.
+    """
+
+    def __init__(self, graph, names, steps, notes, edge_labels):
+        self.graph, self.names, self.steps, self.notes = graph, names, steps, notes
+        self.edge_labels = edge_labels
+        self.number = graph.number
+        self.nodes, self.edges = [], []
+        self.box_of, self.hidden, self.cluster_of, self.clusters = {}, set(), {}, []
+
+    def arrange(self, boxes, clusters):
+        """Module calls drawn as one box each hide their inner tensors (and the parameters only
+        they read); the others become dashed clusters around their ops."""
+        uses = self.graph.consumers()
+        roots = {id(r) for r in self.graph.roots}
+
+        def only_used_in(t, members):
+            return all(id(c) in members for c, _ in uses.get(id(t), ()))
+
+        for g in boxes:
+            members = {id(t) for t in g.members}
+            for t in g.members:
+                self.box_of[id(t)] = g
+                if id(t) not in roots and only_used_in(t, members):
+                    self.hidden.add(id(t))
+            self.hidden.update(id(p) for p in g.params if only_used_in(p, members))
+        self.clusters = clusters
+        for i, g in enumerate(clusters):
+            members = {id(t) for t in g.members}
+            for t in g.members:
+                self.cluster_of[id(t)] = i
+            for p in g.params:
+                if id(p) not in self.cluster_of and only_used_in(p, members):
+                    self.cluster_of[id(p)] = i
+
+    def trace(self):
+        for t in self.graph.tensors:
+            if id(t) in self.box_of:
+                group = self.box_of[id(t)]
+                if t is group.members[-1]:
+                    self.box(group)
+            elif t.grad_fn is None:
+                if id(t) not in self.hidden:
+                    self.tensor(t)
+            else:
+                self.op(t)
+
+    def tensor(self, t):
+        k = self.number[id(t)]
+        if is_constant(t):
+            small = not t.name and t.data.size <= SMALL and t.data.dtype.kind in "iufb"
+            label = value("", t.data)[3:] if small else value(t.name or "const", t.data)
+            self.nodes.append((f"t{k}", label, CONST, self.cluster_of.get(id(t))))
+            return
+        head = title(t, k, self.names)
+        if id(t) in self.steps:
+            head = f"[{self.steps[id(t)]}] {head}"
+        label = value(head, t.data) + (f"\\n{self.notes[id(t)]}" if id(t) in self.notes else "")
+        style = (ROOT if any(t is r for r in self.graph.roots) else
+                 LEAF if t.grad_fn is None else {})
+        self.nodes.append((f"t{k}", label, style, self.cluster_of.get(id(t))))
+
+    def op(self, t):
+        """The op that made t, an edge from each of its inputs (one per use), and t."""
+        k, op = self.number[id(t)], t.grad_fn
+        self.nodes.append((f"op{k}", op_label(op), OP, self.cluster_of.get(id(t))))
+        # An input modified in place after the op read it: the rule would see the new values,
+        # so no edge of this op gets a derivative, and the culprit is flagged.
+        stale = stale_inputs(op)
+        for slot, x in enumerate(op.inputs):
+            label = None if any(stale) else functools.partial(
+                derivatives.op_derivative, op, t, slot)
+            self.edge(x, f"op{k}", label, stale[slot])
+        self.tensor(t)
+        self.edges.append((f"op{k}", f"t{k}", None, {}))
+
+    def box(self, group):
+        """One module call as one node, its parameters listed inside, its outputs after it; the
+        edge from an input carries the whole call's derivative, through its ops' jvp rules."""
+        k = self.number[id(group.members[-1])]
+        lines = [group.label]
+        for p in group.params:
+            if id(p) in self.hidden:
+                name = self.names[id(p)]
+                short = name.removeprefix(group.path + ".") if group.path else name
+                extra = f", {self.notes[id(p)]}" if id(p) in self.notes else ""
+                lines.append(f"{short} {shape(p.shape)}{extra}")
+        self.nodes.append((f"m{k}", "\\n".join(lines), BOX, None))
+        members = {id(t) for t in group.members}
+        outputs = [t for t in group.members if id(t) not in self.hidden]
+        stale = any(any(stale_inputs(t.grad_fn)) for t in group.members)
+        inputs = {}
+        for t in group.members:
+            for x in t.grad_fn.inputs:
+                if id(x) not in members and id(x) not in self.hidden:
+                    inputs.setdefault(id(x), x)
+        for x in inputs.values():
+            label = None
+            if len(outputs) == 1 and not stale:
+                label = functools.partial(
+                    derivatives.chain_derivative, group.members, x, outputs[0])
+            self.edge(x, f"m{k}", label)
+        for t in outputs:
+            self.tensor(t)
+            self.edges.append((f"m{k}", f"t{self.number[id(t)]}", None, {}))
+
+    def edge(self, x, target, label, stale=False):
+        source = f"t{self.number[id(x)]}"
+        if stale:
+            self.edges.append((source, target, STALE_LABEL, STALE))
+        elif is_constant(x):
+            self.edges.append((source, target, None, QUIET))
+        else:
+            self.edges.append((source, target, label if self.edge_labels else None, {}))
+
+    def fold(self, max_nodes):
+        """Keep the max_nodes - 1 nodes nearest the output; one note stands for the rest."""
+        cut = len(self.nodes) - (max_nodes - 1)
+        folded = {n[0] for n in self.nodes[:cut]}
+        note = (f"⋯ {cut} nodes folded\\n(the ones nearest the inputs)\\n"
+                f"draw(..., max_nodes=None) shows all")
+        self.nodes = [("folded", note, NOTE, None)] + self.nodes[cut:]
+        edges, reached = [], set()
+        for source, target, label, attrs in self.edges:
+            if target in folded:
+                continue
+            if source in folded:
+                if target not in reached:
+                    reached.add(target)
+                    edges.append(("folded", target, None, QUIET))
+                continue
+            edges.append((source, target, label, attrs))
+        self.edges = edges
+
+    def picture(self, rankdir):
+        picture = picture_class()(
+            "autograd", graph_attr=dict(GRAPH, rankdir=rankdir), node_attr=NODE, edge_attr=EDGE)
+        for node_id, label, attrs, cluster in self.nodes:
+            if cluster is None:
+                picture.node(node_id, label, **attrs)
+        for i, group in enumerate(self.clusters):
+            inside = [n for n in self.nodes if n[3] == i]
+            if inside:
+                with picture.subgraph(name=f"cluster_{i}") as sub:
+                    sub.attr(label=group.label, **CLUSTER)
+                    for node_id, label, attrs, _ in inside:
+                        sub.node(node_id, label, **attrs)
+        for source, target, label, attrs in self.edges:
+            text = label() if callable(label) else label
+            if text is None:
+                picture.edge(source, target, **attrs)
+            else:
+                picture.edge(source, target, label=text, **attrs)
+        return picture
+
+
+def _sweep_notes(graph, show, wrt, gradient):
+    """Step numbers and the extra line (grad, adjoint or tangent) of each tensor's node."""
+    moving = [t for t in graph.tensors if not is_constant(t)]
+    if show == "reverse":
+        found = derivatives.adjoints(graph.roots, graph.tensors, gradient, "draw(show='reverse')")
+        steps = {id(t): i for i, t in enumerate(reversed(moving), 1)}
+        return steps, {key: f"adjoint {brief(a)}" for key, a in found.items()}
+    if show == "forward":
+        found = derivatives.sweep_tangents(graph.tensors, _seeds(graph, wrt))
+        steps = {id(t): i for i, t in enumerate(moving, 1)}
+        return steps, {id(t): f"tangent {brief(found.get(id(t), np.zeros(t.shape)))}"
+                       for t in moving}
+    return {}, {id(t): f"grad {brief(t.grad.data)}" for t in moving if t.grad is not None}
+
+
+def _seeds(graph, wrt):
+    """{id: tangent} from `wrt`: a tensor (tangent 1 everywhere) or {tensor: tangent}."""
+    if wrt is None:
+        leaves = [t for t in graph.tensors if t.grad_fn is None and t.requires_grad]
+        if len(leaves) != 1:
+            raise ValueError("draw(show='forward'): say where the tangent starts, e.g. wrt=x "
+                             "or wrt={x: 1.0, y: 0.0}")
+        wrt = leaves[0]
+    pairs = [(wrt, 1.0)] if isinstance(wrt, Tensor) else list(wrt.items())
+    seeds = {}
+    for x, v in pairs:
+        if id(x) not in graph.number:
+            raise ValueError("draw(show='forward'): a tensor in wrt is not part of this graph")
+        dtype = np.result_type(x.data.dtype, np.float32)
+        v = v.data if isinstance(v, Tensor) else v
+        seeds[id(x)] = np.broadcast_to(np.asarray(v, dtype=dtype), x.shape).copy()
+    return seeds
+
+
+def _collapsible(group):
+    """A module call can be one box unless something it reads depends on its own output
+    (the box would then feed itself: a cycle that is not in the computation)."""
+    members = {id(t) for t in group.members}
+    stack, seen = [], set()
+    for t in group.members:
+        stack.extend(x for x in t.grad_fn.inputs if id(x) not in members)
+    while stack:
+        t = stack.pop()
+        if id(t) in seen or t.grad_fn is None:
+            continue
+        seen.add(id(t))
+        for x in t.grad_fn.inputs:
+            if id(x) in members:
+                return False
+            stack.append(x)
+    return True
