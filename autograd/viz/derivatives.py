@@ -19,29 +19,17 @@ PROBES = 8   # larger ones: a diagonal test and a norm estimate from this many r
 
 
 def push(op, out, tangents):
-    """The tangent of `out` given one tangent (an array, or None for zero) per input of `op`.
-
-    Inputs carry their tangent in `.tangent` while the rule runs, as inside `ag.jvp` (a rule may
-    ask which inputs carry one: Power does), and get their old value back afterwards.
-    """
-    inputs = op.inputs
-    saved = [x.tangent for x in inputs]
+    """The tangent of `out` given one tangent (an array, or None for zero) per input of `op`:
+    the op's jvp rule, run as `ag.jvp` runs it (recording off, tangents not pushed further)."""
     args = []
-    try:
-        for x in inputs:
-            x.tangent = None
-        for x, dx in zip(inputs, tangents):
-            if dx is None:
-                args.append(zeros_tangent(x))
-            else:
-                dtype = np.result_type(x.data.dtype, np.float32)
-                x.tangent = Tensor._make(np.asarray(dx, dtype=dtype).reshape(x.shape))
-                args.append(x.tangent)
-        with mode.no_grad(), mode.tangents_enabled(False):
-            d = op.jvp(out, *args)
-    finally:
-        for x, t in reversed(list(zip(inputs, saved))):
-            x.tangent = t
+    for x, dx in zip(op.inputs, tangents):
+        if dx is None:
+            args.append(zeros_tangent(x))
+        else:
+            dtype = np.result_type(x.data.dtype, np.float32)
+            args.append(Tensor._make(np.asarray(dx, dtype=dtype).reshape(x.shape)))
+    with mode.no_grad(), mode.tangents_enabled(False):
+        d = op.jvp(out, *args)
     d = d.data if isinstance(d, Tensor) else np.asarray(d)
     return np.broadcast_to(d, out.shape)
 
