@@ -35,7 +35,24 @@ def _check_real(scheduler, key, value, ok, expected):
         raise ValueError(f"{name}: invalid {key}={value}, expected {expected}")
 
 
-class LRScheduler:
+class _Scheduler:
+    """What every scheduler shares: the last rates it set, and its state for checkpoints."""
+
+    def get_last_lr(self):
+        """The rates the last `step()` set, one per parameter group."""
+        return list(self._last_lr)
+
+    def state_dict(self):
+        """Everything but the optimizer (which has its own state_dict)."""
+        return {k: (list(v) if isinstance(v, list) else v)
+                for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict):
+        self.__dict__.update({k: (list(v) if isinstance(v, list) else v)
+                              for k, v in state_dict.items()})
+
+
+class LRScheduler(_Scheduler):
     """Base class for schedules written as `lr_at(base_lr, epoch)`.
 
     Construction records each group's starting rate as 'initial_lr' (kept if already there, so
@@ -75,19 +92,6 @@ class LRScheduler:
         for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = lrs
-
-    def get_last_lr(self):
-        """The rates the last `step()` set, one per parameter group."""
-        return list(self._last_lr)
-
-    def state_dict(self):
-        """Everything but the optimizer (which has its own state_dict)."""
-        return {k: (list(v) if isinstance(v, list) else v)
-                for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict):
-        self.__dict__.update({k: (list(v) if isinstance(v, list) else v)
-                              for k, v in state_dict.items()})
 
     def __repr__(self):
         return f"{type(self).__name__}(last_epoch={self.last_epoch}, lr={self.get_last_lr()})"
@@ -138,7 +142,7 @@ class CosineAnnealingLR(LRScheduler):
         return self.eta_min + (base_lr - self.eta_min) * cosine
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(_Scheduler):
     """Cut the rate by `factor` once a metric has stopped improving for `patience` epochs.
 
     Each `step(metric)`: if the metric beats the best so far (by `threshold`, relative or
@@ -227,17 +231,6 @@ class ReduceLROnPlateau:
             new_lr = max(old_lr * self.factor, min_lr)
             if old_lr - new_lr > self.eps:
                 group["lr"] = new_lr
-
-    def get_last_lr(self):
-        return list(self._last_lr)
-
-    def state_dict(self):
-        return {k: (list(v) if isinstance(v, list) else v)
-                for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict):
-        self.__dict__.update({k: (list(v) if isinstance(v, list) else v)
-                              for k, v in state_dict.items()})
 
     def __repr__(self):
         return (f"ReduceLROnPlateau(mode={self.mode!r}, factor={self.factor}, "
