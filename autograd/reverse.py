@@ -33,12 +33,14 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
 
 
 def _own(array, owned):
-    """`array` if it is a writable array of its own that no other leaf got, else a copy: a
-    rule may hand out a broadcast view, or one cotangent to two inputs (as `a + b` does), and
-    optimizers and users write into `.grad`."""
-    if not (array.flags.owndata and array.flags.writeable) or id(array) in owned:
+    """`array`, or a copy where keeping it would let one leaf's `.grad` write into another's or
+    into a read-only broadcast view: a rule may hand one cotangent (or views of one array) to
+    two inputs, as `a + b` does. Optimizers and users write into `.grad`."""
+    memory = id(array if array.base is None else array.base)
+    if not array.flags.writeable or memory in owned:
         array = array.copy()
-    owned.add(id(array))
+        memory = id(array)
+    owned.add(memory)
     return array
 
 
@@ -75,8 +77,11 @@ def _seed(tensor, gradient, where):
                 f"{where}: the output has shape {tensor.shape}; a gradient can be created "
                 "implicitly only for a scalar output, so pass `gradient` of the same shape")
         return Tensor._make(np.ones_like(tensor.data))
-    gradient = gradient if isinstance(gradient, Tensor) else Tensor(
-        np.asarray(gradient, dtype=tensor.dtype))
+    if not (isinstance(gradient, Tensor) and gradient.requires_grad):
+        # A copy: the seed can reach a leaf's .grad unchanged (through `+`), and must not alias
+        # the caller's array. (A seed that requires grad is part of a graph and stays itself.)
+        data = gradient.data if isinstance(gradient, Tensor) else gradient
+        gradient = Tensor._make(np.array(data, dtype=tensor.dtype, copy=True))
     if gradient.shape != tensor.shape:
         raise RuntimeError(f"{where}: gradient has shape {gradient.shape} but the output has "
                            f"shape {tensor.shape}")
