@@ -5,6 +5,7 @@
     (x * x).sum().backward()      # x.grad == 2x
 """
 
+from . import allocator as allocator  # noqa: F401  (tunes malloc on import; see allocator.py)
 from . import viz
 from .dtypes import get_default_dtype, set_default_dtype
 from .forward import jvp
@@ -34,6 +35,7 @@ from .ops import (
     expand_dims,
     flatten,
     leaky_relu,
+    linear,
     log,
     log_softmax,
     logsumexp,
@@ -71,9 +73,9 @@ __all__ = [
     "GradcheckError", "Op", "ShapeError", "Tensor", "abs", "add", "astype", "broadcast_to", "clip",
     "concatenate", "cos", "detect_anomaly", "divide", "enable_grad", "exp", "expand_dims",
     "flatten", "get_default_dtype", "grad", "gradcheck", "hessian", "is_anomaly_enabled",
-    "is_grad_enabled", "jacobian", "jvp", "leaky_relu", "log", "log_softmax", "logsumexp",
-    "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "negative", "no_grad",
-    "power", "relu", "reshape", "set_default_dtype", "set_detect_anomaly", "set_grad_enabled",
-    "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "std", "subtract", "sum", "tanh",
-    "toposort", "transpose", "var", "viz", "vjp", "where",
+    "is_grad_enabled", "jacobian", "jvp", "leaky_relu", "linear", "log", "log_softmax",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "negative",
+    "no_grad", "power", "relu", "reshape", "set_default_dtype", "set_detect_anomaly",
+    "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "std", "subtract",
+    "sum", "tanh", "toposort", "transpose", "var", "viz", "vjp", "where",
 ]

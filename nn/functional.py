@@ -72,12 +72,7 @@ def log_softmax(input, dim=-1):
 # --- linear, dropout ---------------------------------------------------------------------
 def linear(input, weight, bias=None):
     """y = x Wᵀ + b for x (*, in_features), W (out_features, in_features), b (out_features,)."""
-    x = _tensor(input, weight)
-    if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[1]:
-        raise ShapeError(f"linear: input of shape {x.shape} does not match weight of shape "
-                         f"{weight.shape}: expected (*, {weight.shape[-1]})")
-    out = x @ weight.T
-    return out if bias is None else out + bias
+    return ag.linear(_tensor(input, weight), weight, bias)
 
 
 def _check_probability(p, name):

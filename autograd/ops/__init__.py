@@ -13,7 +13,7 @@ from .arithmetic import (
     subtract,
     where,
 )
-from .linalg import matmul
+from .linalg import linear, matmul
 from .reductions import log_softmax, logsumexp, max, mean, min, softmax, std, sum, var
 from .shape import (
     broadcast_to,
@@ -33,9 +33,8 @@ from .windows import sliding_windows as sliding_windows
 
 __all__ = [
     "abs", "add", "astype", "broadcast_to", "clip", "compare", "concatenate", "cos", "divide",
-    "exp", "expand_dims", "flatten", "getitem", "index_put", "leaky_relu", "log", "log_softmax",
-    "logsumexp",
-    "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "negative", "power",
-    "relu", "reshape", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "std",
-    "subtract", "sum", "sum_to", "tanh", "transpose", "var", "where",
+    "exp", "expand_dims", "flatten", "getitem", "index_put", "leaky_relu", "linear", "log",
+    "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
+    "negative", "power", "relu", "reshape", "sigmoid", "sin", "softmax", "sqrt", "squeeze",
+    "stack", "std", "subtract", "sum", "sum_to", "tanh", "transpose", "var", "where",
 ]

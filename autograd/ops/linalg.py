@@ -27,7 +27,14 @@ class MatMul(Op):
         batch = np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
         g = reshape(g, batch + (a2.shape[-2], b2.shape[-1]))
         ga = reshape(sum_to(g @ _swap(b2), a2.shape), a.shape) if a._requires_grad else None
-        gb = reshape(sum_to(_swap(a2) @ g, b2.shape), b.shape) if b._requires_grad else None
+        gb = None
+        if b._requires_grad:
+            if b.ndim == 2 and _transposed(b.data):
+                # b is a transposed view (Linear's W.T): (gᵀ a)ᵀ is the same product, laid out
+                # like W itself, so W's gradient and its update run over contiguous memory.
+                gb = _swap(_swap(g) @ a2)
+            else:
+                gb = reshape(sum_to(_swap(a2) @ g, b2.shape), b.shape)
         return ga, gb
 
     def jvp(self, out, da, db):
@@ -35,11 +42,60 @@ class MatMul(Op):
         return da @ b + a @ db
 
 
+class Linear(Op):
+    """out = x Wᵀ + b      vjp: (g W, gᵀ x, Σ g)      jvp: dx Wᵀ + x dWᵀ + db
+
+    PyTorch's `linear` as one primitive, for speed: the bias is added into the product's own
+    fresh array, and W's gradient comes out in W's layout. x is (*, in), W (out, in), b (out,);
+    the leading axes of x are flattened into one batch axis for W's and b's gradients.
+    """
+
+    __slots__ = ()
+
+    def forward(self, x, w, b):
+        out = x @ w.T
+        if np.result_type(out, b) == out.dtype:
+            out += b
+            return out
+        return out + b
+
+    def vjp(self, out, g):
+        x, w, b = self.inputs
+        rows = reshape(g, (-1, g.shape[-1]))  # (B, out)
+        gx = g @ w if x._requires_grad else None
+        gw = _swap(rows) @ reshape(x, (-1, x.shape[-1])) if w._requires_grad else None
+        gb = rows.sum(0) if b._requires_grad else None
+        return gx, gw, gb
+
+    def jvp(self, out, dx, dw, db):
+        x, w, b = self.inputs
+        return dx @ _swap(w) + x @ _swap(dw) + db
+
+
+def _transposed(array):
+    return array.flags.f_contiguous and not array.flags.c_contiguous
+
+
 def _swap(x):
     """x with its last two axes exchanged (a batched transpose)."""
     axes = list(range(x.ndim))
     axes[-1], axes[-2] = axes[-2], axes[-1]
     return x.transpose(axes)
+
+
+def linear(x, w, b=None):
+    """x Wᵀ + b, with x (*, in), W (out, in) and b (out,) as in `torch.nn.functional.linear`."""
+    x, w = pair(x, w)
+    if x.ndim == 0 or w.ndim != 2 or x.shape[-1] != w.shape[1]:
+        raise ShapeError(f"linear: input of shape {x.shape} does not match weight of shape "
+                         f"{w.shape}: expected (*, {w.shape[-1] if w.ndim else '?'})")
+    if b is None:
+        return matmul(x, _swap(w))
+    b = pair(x, b)[1]
+    if b.shape != (w.shape[0],):
+        raise ShapeError(f"linear: bias of shape {b.shape} does not match weight of shape "
+                         f"{w.shape}: expected ({w.shape[0]},)")
+    return Linear()(x, w, b)
 
 
 def matmul(a, b):
