@@ -51,14 +51,11 @@ class Op:
         return [s for cls in type(self).__mro__[:-2] for s in getattr(cls, "__slots__", ())]
 
     def __call__(self, *inputs):
-        if state.anomaly:  # anomaly mode reports bad values itself, naming the op and line
-            with np.errstate(all="ignore"):
-                return self._call(inputs)
-        return self._call(inputs)
-
-    def _call(self, inputs):
         try:
-            if len(inputs) == 1:
+            if state.anomaly:  # anomaly mode reports bad values itself, naming the op and line
+                with np.errstate(all="ignore"):
+                    data = self.forward(*[t.data for t in inputs])
+            elif len(inputs) == 1:
                 data = self.forward(inputs[0].data)
             elif len(inputs) == 2:
                 data = self.forward(inputs[0].data, inputs[1].data)

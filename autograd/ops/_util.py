@@ -14,9 +14,27 @@ def as_tensor(x, like=None):
     if isinstance(x, (int, float)) and not isinstance(x, bool) and like is not None:
         kind = like.data.dtype.kind
         if kind == "f" or (kind in "iu" and isinstance(x, int)):
-            return Tensor._make(np.asarray(x, dtype=like.data.dtype))
-        return Tensor._make(np.asarray(x, dtype=get_default_dtype()))
+            return scalar(x, like.data.dtype)
+        return scalar(x, get_default_dtype())
     return Tensor(x)
+
+
+# Rules and user code use a handful of Python constants (1.0 - out², x * 0.5) over and over;
+# each becomes one read-only 0-d tensor per dtype instead of a new array per use.
+_SCALARS = {}
+
+
+def scalar(x, dtype):
+    """The Python number `x` as a constant 0-d tensor of `dtype`."""
+    key = (type(x), x, dtype)
+    t = _SCALARS.get(key)
+    if t is None:
+        array = np.asarray(x, dtype=dtype)
+        array.flags.writeable = False
+        t = Tensor._make(array)
+        if x and x == x and len(_SCALARS) < 1024:  # not ±0 (the sign matters) nor NaN
+            _SCALARS[key] = t
+    return t
 
 
 def pair(a, b):
