@@ -114,8 +114,11 @@ def _read_arrays(f, path):
     try:
         archive = np.load(f, allow_pickle=False)
     except Exception as e:
+        # NumPy takes anything that is neither .npz nor .npy for a pickle, and its message
+        # suggests unpickling it; we never do, so we name the file's problem instead.
+        why = "neither .npz nor .npy" if "allow_pickle" in str(e) else f"{type(e).__name__}: {e}"
         raise ValueError(f"load: {path!r} is not a readable .npz file: truncated, corrupt or "
-                         f"not an .npz archive ({type(e).__name__}: {e})") from None
+                         f"not an .npz archive ({why})") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):
         raise ValueError(f"load: {path!r} holds a single .npy array, not an .npz archive")
     arrays = {}
