@@ -23,12 +23,7 @@ CASES = [  # kernel, stride, padding
 ]
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = ag.get_default_dtype()
-    ag.set_default_dtype(np.float64)
-    yield
-    ag.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")
 
 
 def _pairs(*values):

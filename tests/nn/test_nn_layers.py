@@ -9,14 +9,7 @@ import nn
 import nn.functional as F
 from autograd import Tensor
 
-
-@pytest.fixture(autouse=True)
-def float64():
-    previous = ag.get_default_dtype()
-    ag.set_default_dtype(np.float64)
-    nn.manual_seed(0)
-    yield
-    ag.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")
 
 
 def rand(*shape, seed=0):

@@ -4,7 +4,6 @@ layer and loss gives PyTorch's values and gradients; state_dict keys and reprs m
 import numpy as np
 import pytest
 
-import autograd as ag
 import nn
 import nn.functional as F
 from autograd import Tensor
@@ -13,13 +12,7 @@ torch = pytest.importorskip("torch")
 tnn = torch.nn
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = ag.get_default_dtype()
-    ag.set_default_dtype(np.float64)
-    nn.manual_seed(0)
-    yield
-    ag.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")
 
 
 def rand(*shape, seed=0):

@@ -5,6 +5,7 @@ import re
 
 import numpy as np
 import pytest
+from viz_graphs import lesson_graph, scalar
 
 import autograd as ag
 from autograd import Tensor
@@ -28,22 +29,6 @@ def parse(dot):
         elif m := NODE.match(line):
             nodes[m.group(1)] = unquote(m.group(2))
     return nodes, edges
-
-
-def scalar(value, name=None):
-    return Tensor(np.float64(value), requires_grad=True, name=name)
-
-
-def lesson_graph():
-    """e = (a + b) * (b + 1) at a = 2, b = 1, with the intermediates named."""
-    a, b = scalar(2.0, "a"), scalar(1.0, "b")
-    c = a + b
-    c.name = "c"
-    d = b + 1
-    d.name = "d"
-    e = c * d
-    e.name = "e"
-    return a, b, c, d, e
 
 
 def test_lesson_graph_has_a_node_per_tensor_and_op_and_an_edge_per_use():

@@ -5,28 +5,14 @@ import math
 
 import numpy as np
 import pytest
+from viz_graphs import lesson_graph, scalar
 
 import autograd as ag
 from autograd import Tensor
 
 
-def scalar(value, name=None):
-    return Tensor(np.float64(value), requires_grad=True, name=name)
-
-
-def lesson_graph():
-    a, b = scalar(2.0, "a"), scalar(1.0, "b")
-    c = a + b
-    c.name = "c"
-    d = b + 1
-    d.name = "d"
-    e = c * d
-    e.name = "e"
-    return a, b, e
-
-
 def test_two_paths_from_b_sum_to_the_gradient_and_to_backward():
-    a, b, e = lesson_graph()
+    a, b, _, _, e = lesson_graph()
     p = ag.viz.paths(e, b)
     assert [(path.nodes, path.factors, path.product) for path in p.paths] == [
         (["b", "c", "e"], [1.0, 2.0], 2.0),
@@ -39,14 +25,14 @@ def test_two_paths_from_b_sum_to_the_gradient_and_to_backward():
 
 
 def test_one_path_from_a():
-    a, b, e = lesson_graph()
+    a, b, _, _, e = lesson_graph()
     p = ag.viz.paths(e, a)
     assert [path.nodes for path in p.paths] == [["a", "c", "e"]]
     assert p.total == p.gradient == 2.0
 
 
 def test_text_lists_paths_products_sum_and_gradient():
-    _, b, e = lesson_graph()
+    _, b, _, _, e = lesson_graph()
     text = str(ag.viz.paths(e, b))
     assert "∂e/∂b" in text
     assert "b → c → e   1 × 2 = 2" in text and "b → d → e   1 × 3 = 3" in text
@@ -90,7 +76,7 @@ def test_paths_need_scalars_and_a_connected_input():
 
 
 def test_paths_after_a_plain_backward_is_a_clear_error():
-    _, b, e = lesson_graph()
+    _, b, _, _, e = lesson_graph()
     e.backward()
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         ag.viz.paths(e, b)
