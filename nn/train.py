@@ -151,7 +151,8 @@ def output_folder(args):
     return args.out
 
 
-def main(argv=None):
+def run(argv=None):
+    """Parse the command line, train, write the outputs; returns each model's history."""
     parser = argparse.ArgumentParser(prog="chainrule-demo", description=__doc__.split("\n")[0])
     parser.add_argument("--model", choices=["mlp", "cnn", "both"], default="both")
     parser.add_argument("--epochs", type=int, default=None,
@@ -183,6 +184,11 @@ def main(argv=None):
     for entry in sorted(os.listdir(folder)):
         print(f"  {entry}")
     return histories
+
+
+def main(argv=None):
+    """The console script: like `run`, but returns nothing (an exit status of 0)."""
+    run(argv)
 
 
 if __name__ == "__main__":

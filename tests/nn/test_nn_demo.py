@@ -12,7 +12,7 @@ from nn import train
 
 def test_mlp_reaches_97_percent_and_writes_its_outputs(tmp_path, capsys):
     out = tmp_path / "run"
-    histories = train.main(["--model", "mlp", "--out", str(out), "--quiet"])
+    histories = train.run(["--model", "mlp", "--out", str(out), "--quiet"])
     assert histories["mlp"]["test_acc"][-1] >= 0.97
     assert histories["mlp"]["loss"][-1] < histories["mlp"]["loss"][0] / 10
     files = set(os.listdir(out))
@@ -29,7 +29,7 @@ def test_mlp_reaches_97_percent_and_writes_its_outputs(tmp_path, capsys):
 
 
 def test_cnn_trains(tmp_path):
-    histories = train.main(["--model", "cnn", "--epochs", "3", "--out", str(tmp_path / "c"),
+    histories = train.run(["--model", "cnn", "--epochs", "3", "--out", str(tmp_path / "c"),
                             "--quiet", "--optimizer", "momentum"])
     acc = histories["cnn"]["test_acc"]
     assert len(acc) == 3 and acc[-1] > 0.8
@@ -40,5 +40,12 @@ def test_refuses_to_write_into_a_folder_with_files(tmp_path):
     keep = tmp_path / "mine.txt"
     keep.write_text("precious")
     with pytest.raises(SystemExit, match="--overwrite"):
-        train.main(["--model", "mlp", "--epochs", "1", "--out", str(tmp_path), "--quiet"])
+        train.run(["--model", "mlp", "--epochs", "1", "--out", str(tmp_path), "--quiet"])
     assert keep.read_text() == "precious"
+
+
+def test_console_entry_point_returns_nothing(tmp_path, capsys):
+    """A console script exits with main()'s return value: anything but None would be printed
+    and turned into a failing exit status."""
+    assert train.main(["--model", "mlp", "--epochs", "1", "--out", str(tmp_path / "m"),
+                       "--quiet"]) is None
