@@ -10,7 +10,10 @@ values are no longer the ones the rule needs). Two cases:
   any op. A stand-in tensor takes over the old value and history, the op is applied to it out
   of place, and `x` becomes the op's output (a new array, so the stand-in keeps the old values).
 
-Writes through the raw `.data` ndarray bypass all of this and are not tracked.
+A view (`x[0]`, `x.reshape(...)`, `x.T`) and `x.detach()` share x's array, so they share its
+counter too (through `_base`): a write through either is seen by ops that saved the other, and
+ops check their output's version as well as their inputs'. Writes through the raw `.data`
+ndarray bypass all of this and are not tracked.
 """
 
 import numpy as np
@@ -35,7 +38,7 @@ def update(x, fn, other, name):
             raise ValueError(f"{name}: the tensor's array is read-only (a broadcast view?); "
                              "make a copy first")
         x.data[...] = new
-        x._version += 1
+        _bump(x)
         return x
     _refuse_leaf(x, name)
     old = _stand_in(x)
@@ -52,7 +55,10 @@ def update(x, fn, other, name):
     x.grad_fn = result.grad_fn
     x._requires_grad = result._requires_grad
     x.tangent = result.tangent
-    x._version += 1
+    x._version = x.version + 1  # x now has an array of its own: no longer anyone's view
+    x._base = None
+    if x.grad_fn is not None:  # x is now that op's output, at x's version
+        x.grad_fn.versions = x.grad_fn.versions[:-1] + (x._version,)
     return x
 
 
@@ -68,9 +74,14 @@ def setitem(x, index, value, name="setitem"):
         except (IndexError, ValueError) as e:
             raise IndexError(f"{name}: cannot assign at index {index!r} of a tensor of shape "
                              f"{x.shape}: {e}") from None
-        x._version += 1
+        _bump(x)
         return x
     return update(x, lambda a, v: index_put(a, index, v), value, name)
+
+
+def _bump(x):
+    """Count one in-place write into x's array, on the counter its views share."""
+    (x if x._base is None else x._base)._version += 1
 
 
 def _tracked(x, other):
@@ -109,5 +120,6 @@ def _stand_in(x):
     old.grad_fn = x.grad_fn
     old.tangent = x.tangent
     old._version = x._version
+    old._base = x._base
     old.name = x.name
     return old

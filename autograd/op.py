@@ -28,6 +28,7 @@ class Op:
 
     __slots__ = ("inputs", "versions", "trace")
     elementwise = False  # inputs broadcast against each other (NumPy rules)
+    view = False  # forward may return a view of its first input's array
 
     def forward(self, *arrays):
         raise NotImplementedError
@@ -80,6 +81,9 @@ class Op:
                     push = True
                     break
         out = _make(data, record)
+        if self.view and data.base is not None:  # shares the input's array: and its version
+            source = inputs[0]
+            out._base = source if source._base is None else source._base
         if record or push:
             self._link(out, inputs, record, push)
         elif state.anomaly:
@@ -94,7 +98,10 @@ class Op:
             inputs = tuple(_broadcast_tracked(t, shape) for t in inputs)
         self.inputs = inputs
         if record:
-            self.versions = tuple([t._version for t in inputs])
+            # The inputs' versions, then the output's: the rules may use both.
+            versions = [t._version if t._base is None else t._base._version for t in inputs]
+            versions.append(out._version if out._base is None else out._base._version)
+            self.versions = tuple(versions)
             out.grad_fn = self
         if push:
             tangents = [t.tangent if t.tangent is not None else zeros_tangent(t) for t in inputs]

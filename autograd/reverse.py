@@ -126,13 +126,15 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
             inputs = op.inputs
             if inputs is None:
                 raise RuntimeError(FREED)
+            if (t._version if t._base is None else t._base._version) != op.versions[-1]:
+                _modified_in_place(op, t, op.versions[-1])
             if anomaly:  # the rule's own ops are checked as one: by the op they belong to
                 with mode.detect_anomaly(False):
                     cotangents = op.vjp(t, g)
             else:
                 cotangents = op.vjp(t, g)
             for x, c, version in zip(inputs, cotangents, op.versions):
-                if x._version != version:
+                if (x._version if x._base is None else x._base._version) != version:
                     _modified_in_place(op, x, version)
                 if c is None or not x._requires_grad:
                     continue
@@ -162,8 +164,9 @@ def _add(a, b, create_graph):
 
 
 def _modified_in_place(op, x, version):
-    i = next(i for i, y in enumerate(op.inputs) if y is x)
+    i = next((i for i, y in enumerate(op.inputs) if y is x), None)
+    which = "its output" if i is None else f"input {i}"
     raise RuntimeError(
-        f"{op.name}: input {i} (shape {x.shape}) was modified in place after the op used it: "
-        f"it is at version {x._version}, the op saved version {version}. Its gradient would "
+        f"{op.name}: {which} (shape {x.shape}) was modified in place after the op used it: "
+        f"it is at version {x.version}, the op saved version {version}. Its gradient would "
         f"be wrong; clone the tensor before modifying it.{where_created(op)}")

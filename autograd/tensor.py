@@ -14,7 +14,10 @@ _new = object.__new__
 
 
 class Tensor:
-    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "tangent", "_version", "name",
+    # _version counts in-place updates; a view (or detach()) has `_base`, the tensor whose
+    # array it shares, and then counts with that tensor's counter (see inplace.py).
+    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "tangent", "_version", "_base",
+                 "name",
                  "__weakref__")
     __array_ufunc__ = None  # ndarray <op> Tensor defers to Tensor's reflected operators
 
@@ -27,6 +30,7 @@ class Tensor:
         self._requires_grad = False
         self.tangent = None
         self._version = 0
+        self._base = None
         self.name = name
         self.requires_grad = requires_grad
 
@@ -40,6 +44,7 @@ class Tensor:
         t._requires_grad = requires_grad
         t.tangent = None
         t._version = 0
+        t._base = None
         t.name = None
         return t
 
@@ -87,8 +92,16 @@ class Tensor:
         backward(self, gradient, retain_graph, create_graph)
 
     def detach(self):
-        """The same values (the same array, not a copy), cut off from the graph."""
-        return Tensor._make(self.data)
+        """The same values (the same array, not a copy), cut off from the graph; an in-place
+        update through either one counts against both."""
+        t = Tensor._make(self.data)
+        t._base = self if self._base is None else self._base
+        return t
+
+    @property
+    def version(self):
+        """How many in-place updates the array has seen (shared by views of one array)."""
+        return (self if self._base is None else self._base)._version
 
     # --- array attributes ----------------------------------------------------------------
     shape = property(lambda self: self.data.shape)

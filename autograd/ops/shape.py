@@ -16,6 +16,7 @@ class Reshape(Op):
     """out = a viewed as `shape`      vjp: g reshaped to a's shape      jvp: da reshaped"""
 
     __slots__ = ("shape",)
+    view = True
 
     def __init__(self, shape):
         self.shape = shape
@@ -34,6 +35,7 @@ class Transpose(Op):
     """out = a with axes permuted      vjp: g with the inverse permutation      jvp: da permuted"""
 
     __slots__ = ("axes",)
+    view = True
 
     def __init__(self, axes):
         self.axes = axes
@@ -55,6 +57,7 @@ class BroadcastTo(Op):
     """
 
     __slots__ = ("shape",)
+    view = True
 
     def __init__(self, shape):
         self.shape = shape
@@ -73,6 +76,7 @@ class GetItem(Op):
     """out = a[index]      vjp: scatter-add of g into zeros of a's shape      jvp: da[index]"""
 
     __slots__ = ("index",)
+    view = True
 
     def __init__(self, index):
         self.index = index

@@ -23,6 +23,7 @@ class Im2Col(Op):
     """
 
     __slots__ = ("kernel", "stride", "padding", "pad_value")
+    view = True
 
     def __init__(self, kernel, stride, padding, pad_value=0.0):
         self.kernel, self.stride, self.padding, self.pad_value = kernel, stride, padding, pad_value

@@ -69,4 +69,4 @@ def stale_inputs(op):
     versions = getattr(op, "versions", None)
     if versions is None:
         return [False] * len(op.inputs)
-    return [x._version != v for x, v in zip(op.inputs, versions)]
+    return [x.version != v for x, v in zip(op.inputs, versions)]

@@ -392,9 +392,6 @@ def test_int_tensor_plus_float_that_requires_grad():
         i += w
 
 
-@pytest.mark.xfail(strict=True, reason="detach() shares the array but not the version counter "
-                   "(autograd/tensor.py detach), so an in-place change through the detached "
-                   "tensor silently corrupts the gradient instead of raising")
 def test_in_place_through_detach_is_caught():
     x = leaf(A)
     y = x.exp()                      # Exp's reverse rule uses its output y
@@ -404,9 +401,6 @@ def test_in_place_through_detach_is_caught():
         y.sum().backward()
 
 
-@pytest.mark.xfail(strict=True, reason="x[basic slice] and reshape return NumPy views with their "
-                   "own version counter (autograd/ops/shape.py GetItem/Reshape), so writing "
-                   "through a view is not seen by ops that saved the base tensor")
 def test_in_place_through_a_view_is_caught():
     x = leaf(A)
     w = Tensor(B.copy())
