@@ -28,12 +28,7 @@ def update(x, fn, other, name):
     if not _tracked(x, other):
         with mode.no_grad():
             new = fn(x.detach(), other).data
-        if new.shape != x.data.shape:
-            raise ShapeError(f"{name}: the result has shape {new.shape}, but an in-place update "
-                             f"cannot change the shape {x.shape}")
-        if not np.can_cast(new.dtype, x.data.dtype, casting="same_kind"):
-            raise TypeError(f"{name}: cannot write {new.dtype} values into a tensor of dtype "
-                            f"{x.dtype} in place")
+        _check_fits(x, new, name)
         if not x.data.flags.writeable:
             raise ValueError(f"{name}: the tensor's array is read-only (a broadcast view?); "
                              "make a copy first")
@@ -45,12 +40,7 @@ def update(x, fn, other, name):
     if isinstance(other, Tensor):
         other = _reading_old(other, x, old)
     result = fn(old, other)
-    if result.shape != x.shape:
-        raise ShapeError(f"{name}: the result has shape {result.shape}, but an in-place update "
-                         f"cannot change the shape {x.shape}")
-    if not np.can_cast(result.dtype, x.data.dtype, casting="same_kind"):
-        raise TypeError(f"{name}: cannot write {result.dtype} values into a tensor of dtype "
-                        f"{x.dtype} in place")
+    _check_fits(x, result.data, name)
     x.data = result.data.astype(x.data.dtype, copy=False)
     x.grad_fn = result.grad_fn
     x._requires_grad = result._requires_grad
@@ -77,6 +67,16 @@ def setitem(x, index, value, name="setitem"):
         _bump(x)
         return x
     return update(x, lambda a, v: index_put(a, index, v), value, name)
+
+
+def _check_fits(x, new, name):
+    """An in-place result must keep x's shape and be writable into x's dtype."""
+    if new.shape != x.data.shape:
+        raise ShapeError(f"{name}: the result has shape {new.shape}, but an in-place update "
+                         f"cannot change the shape {x.shape}")
+    if not np.can_cast(new.dtype, x.data.dtype, casting="same_kind"):
+        raise TypeError(f"{name}: cannot write {new.dtype} values into a tensor of dtype "
+                        f"{x.dtype} in place")
 
 
 def _bump(x):
