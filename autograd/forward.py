@@ -24,20 +24,20 @@ def jvp(f, primals, tangents):
     duals = []
     for i, (p, t) in enumerate(zip(primals, tangents)):
         p = p if isinstance(p, Tensor) else Tensor(p)
-        t = t.data if isinstance(t, Tensor) else np.asarray(t)
+        t = t._data if isinstance(t, Tensor) else np.asarray(t)
         if t.shape != p.shape:
             raise ValueError(f"jvp: tangent {i} has shape {t.shape} but its primal has shape "
                              f"{p.shape}")
-        if p.data.dtype.kind != "f":
+        if p._data.dtype.kind != "f":
             raise TypeError(f"jvp: primal {i} has dtype {p.dtype}; forward mode needs floats")
         dual = _alias(p)
-        dual.tangent = Tensor._make(t.astype(p.data.dtype, copy=False))
+        dual.tangent = Tensor._make(t.astype(p._data.dtype, copy=False))
         duals.append(dual)
     with mode.tangents_enabled(True):
         out = f(*duals)
     if not isinstance(out, Tensor):
         raise TypeError(f"jvp: f must return a Tensor, got {type(out).__name__}")
-    tangent = out.tangent if out.tangent is not None else Tensor._make(np.zeros_like(out.data))
+    tangent = out.tangent if out.tangent is not None else Tensor._make(np.zeros_like(out._data))
     return out, tangent
 
 
@@ -51,4 +51,4 @@ def _alias(p):
         from .ops.shape import Reshape
 
         return Reshape(p.shape)(p)
-    return Tensor._make(p.data)
+    return Tensor._make(p._data)

@@ -13,7 +13,7 @@ def _leaves(primals):
     primals = (primals,) if single else tuple(primals)
     leaves = []
     for p in primals:
-        data = p.data if isinstance(p, Tensor) else Tensor(p).data
+        data = p._data if isinstance(p, Tensor) else Tensor(p)._data
         leaves.append(Tensor._make(data, data.dtype.kind == "f"))
     return single, leaves
 
@@ -24,8 +24,8 @@ def vjp(f, primals, cotangents):
     with mode.enable_grad():
         out = f(*xs)
     if not out.requires_grad:
-        return out, (Tensor._make(np.zeros_like(xs[0].data)) if single else
-                     tuple(Tensor._make(np.zeros_like(x.data)) for x in xs))
+        return out, (Tensor._make(np.zeros_like(xs[0]._data)) if single else
+                     tuple(Tensor._make(np.zeros_like(x._data)) for x in xs))
     grads = grad(out, xs, cotangents)
     return out.detach(), grads[0] if single else grads
 
@@ -47,31 +47,31 @@ def jacobian(f, x, mode="reverse"):
 def _jacobian_reverse(f, x):
     from . import mode as modes
 
-    xs = Tensor._make(x.data, True)
+    xs = Tensor._make(x._data, True)
     with modes.enable_grad():
         out = f(xs)
-    rows = np.zeros((out.data.size, x.data.size), dtype=out.data.dtype)
+    rows = np.zeros((out._data.size, x._data.size), dtype=out._data.dtype)
     if out.requires_grad:
-        for i in range(out.data.size):
-            onehot = np.zeros(out.data.size, dtype=out.data.dtype)
+        for i in range(out._data.size):
+            onehot = np.zeros(out._data.size, dtype=out._data.dtype)
             onehot[i] = 1
             (g,) = grad(out, xs, onehot.reshape(out.shape), retain_graph=True)
-            rows[i] = g.data.ravel()
+            rows[i] = g._data.ravel()
     return Tensor._make(rows.reshape(out.shape + x.shape))
 
 
 def _jacobian_forward(f, x):
     columns = None
-    for j in range(x.data.size):
-        onehot = np.zeros(x.data.size, dtype=x.data.dtype)
+    for j in range(x._data.size):
+        onehot = np.zeros(x._data.size, dtype=x._data.dtype)
         onehot[j] = 1
         out, tangent = jvp(f, x.detach(), onehot.reshape(x.shape))
         if columns is None:
-            columns = np.zeros((out.data.size, x.data.size), dtype=out.data.dtype)
-        columns[:, j] = tangent.data.ravel()
+            columns = np.zeros((out._data.size, x._data.size), dtype=out._data.dtype)
+        columns[:, j] = tangent._data.ravel()
     if columns is None:
         out = f(x.detach())
-        columns = np.zeros((out.data.size, 0), dtype=out.data.dtype)
+        columns = np.zeros((out._data.size, 0), dtype=out._data.dtype)
     return Tensor._make(columns.reshape(out.shape + x.shape))
 
 
@@ -80,7 +80,7 @@ def hessian(f, x):
     `create_graph=True` makes differentiable."""
     def gradient(x):
         y = f(x)
-        if y.data.size != 1:
+        if y._data.size != 1:
             raise ValueError(f"hessian: f must return a scalar, got shape {y.shape}")
         return grad(y, x, create_graph=True)[0]
 

@@ -23,7 +23,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     xs = []
     for i, x in enumerate(inputs):
         x = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
-        data = x.data
+        data = x._data
         if data.dtype.kind == "f" and data.dtype != np.float64:
             warnings.warn(f"gradcheck: input {i} is {data.dtype}; checking in float64 instead "
                           "(finite differences need the precision)", stacklevel=2)
@@ -36,14 +36,14 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     u = Tensor._make(np.random.default_rng(seed).standard_normal(out.shape).astype(out.dtype))
 
     def scalar(*args):
-        return float(np.sum(f(*args).data * u.data))
+        return float(np.sum(f(*args)._data * u._data))
 
     checked = [i for i, x in enumerate(xs) if x.requires_grad]
     analytic = grad(out, [xs[i] for i in checked], u) if out.requires_grad else [
-        Tensor._make(np.zeros_like(xs[i].data)) for i in checked]
+        Tensor._make(np.zeros_like(xs[i]._data)) for i in checked]
     for i, a in zip(checked, analytic):
         x = xs[i]
-        flat = x.data.reshape(-1)
+        flat = x._data.reshape(-1)
         for j in range(flat.size):
             saved = flat[j]
             flat[j] = saved + eps
@@ -52,7 +52,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
             minus = scalar(*xs)
             flat[j] = saved
             numeric = (plus - minus) / (2 * eps)
-            got = a.data.reshape(-1)[j]
+            got = a._data.reshape(-1)[j]
             if not abs(got - numeric) <= atol + rtol * abs(numeric):
                 entry = np.unravel_index(j, x.shape) if x.ndim else ()
                 raise GradcheckError(

@@ -27,12 +27,12 @@ def update(x, fn, other, name):
     """x ← fn(x, other) in place; `name` (e.g. "+=") appears in error messages."""
     if not _tracked(x, other):
         with mode.no_grad():
-            new = fn(x.detach(), other).data
+            new = fn(x.detach(), other)._data
         _check_fits(x, new, name)
-        if not x.data.flags.writeable:
+        if not x._data.flags.writeable:
             raise ValueError(f"{name}: the tensor's array is read-only (a broadcast view?); "
                              "make a copy first")
-        x.data[...] = new
+        x._data[...] = new
         _bump(x)
         return x
     _refuse_leaf(x, name)
@@ -40,8 +40,8 @@ def update(x, fn, other, name):
     if isinstance(other, Tensor):
         other = _reading_old(other, x, old)
     result = fn(old, other)
-    _check_fits(x, result.data, name)
-    x.data = result.data.astype(x.data.dtype, copy=False)
+    _check_fits(x, result._data, name)
+    x._data = result._data.astype(x._data.dtype, copy=False)
     x.grad_fn = result.grad_fn
     x._requires_grad = result._requires_grad
     x.tangent = result.tangent
@@ -58,9 +58,9 @@ def setitem(x, index, value, name="setitem"):
 
     if not _tracked(x, value):
         index = _normalize_index(index)
-        array = value.data if isinstance(value, Tensor) else value
+        array = value._data if isinstance(value, Tensor) else value
         try:
-            x.data[index] = array
+            x._data[index] = array
         except (IndexError, ValueError) as e:
             raise IndexError(f"{name}: cannot assign at index {index!r} of a tensor of shape "
                              f"{x.shape}: {e}") from None
@@ -71,10 +71,10 @@ def setitem(x, index, value, name="setitem"):
 
 def _check_fits(x, new, name):
     """An in-place result must keep x's shape and be writable into x's dtype."""
-    if new.shape != x.data.shape:
+    if new.shape != x._data.shape:
         raise ShapeError(f"{name}: the result has shape {new.shape}, but an in-place update "
                          f"cannot change the shape {x.shape}")
-    if not np.can_cast(new.dtype, x.data.dtype, casting="same_kind"):
+    if not np.can_cast(new.dtype, x._data.dtype, casting="same_kind"):
         raise TypeError(f"{name}: cannot write {new.dtype} values into a tensor of dtype "
                         f"{x.dtype} in place")
 
@@ -116,7 +116,7 @@ def _reading_old(other, x, old):
 
 def _stand_in(x):
     """A new tensor object holding x's current value, history and version."""
-    old = Tensor._make(x.data, x._requires_grad)
+    old = Tensor._make(x._data, x._requires_grad)
     old.grad_fn = x.grad_fn
     old.tangent = x.tangent
     old._version = x._version

@@ -55,16 +55,16 @@ class Op:
         try:
             if state.anomaly:  # anomaly mode reports bad values itself, naming the op and line
                 with np.errstate(all="ignore"):
-                    data = self.forward(*[t.data for t in inputs])
+                    data = self.forward(*[t._data for t in inputs])
             elif len(inputs) == 1:
-                data = self.forward(inputs[0].data)
+                data = self.forward(inputs[0]._data)
             elif len(inputs) == 2:
-                data = self.forward(inputs[0].data, inputs[1].data)
+                data = self.forward(inputs[0]._data, inputs[1]._data)
             else:
-                data = self.forward(*[t.data for t in inputs])
+                data = self.forward(*[t._data for t in inputs])
         except ValueError:
             if self.elementwise:  # name the op and the shapes, not NumPy's internals
-                broadcast_shapes(self.name, *(t.data.shape for t in inputs))
+                broadcast_shapes(self.name, *(t._data.shape for t in inputs))
             raise
         if type(data) is not np.ndarray:
             data = np.asarray(data)
@@ -94,7 +94,7 @@ class Op:
         """Make this op `out`'s grad_fn (when recording) and give `out` its tangent (when
         pushing tangents)."""
         if self.elementwise:
-            shape = out.data.shape
+            shape = out._data.shape
             inputs = tuple(_broadcast_tracked(t, shape) for t in inputs)
         self.inputs = inputs
         if record:
@@ -109,18 +109,18 @@ class Op:
             # to out (a reference cycle); a stand-in with the same value and history does not.
             primal = out
             if record:
-                primal = _make(out.data, True)
+                primal = _make(out._data, True)
                 primal.grad_fn = self
             with mode.tangents_enabled(False):
                 out.tangent = self.jvp(primal, *tangents)
         if state.anomaly:
             self.trace = traceback.extract_stack()[:-2]  # without _link and __call__
-            _check_finite(self, "forward", out.data)
+            _check_finite(self, "forward", out._data)
 
 
 def _broadcast_tracked(t, shape):
     """Make a tracked input's broadcast explicit, so no rule ever sees a broadcast input."""
-    if t.data.shape == shape or not (t._requires_grad or t.tangent is not None):
+    if t._data.shape == shape or not (t._requires_grad or t.tangent is not None):
         return t
     from .ops.shape import BroadcastTo
 
@@ -128,7 +128,7 @@ def _broadcast_tracked(t, shape):
 
 
 def zeros_tangent(t):
-    return Tensor._make(np.zeros_like(t.data, dtype=np.result_type(t.data.dtype, np.float32)))
+    return Tensor._make(np.zeros_like(t._data, dtype=np.result_type(t._data.dtype, np.float32)))
 
 
 # Frames inside these packages are the library's own; anomaly mode points past them.

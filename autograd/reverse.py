@@ -27,9 +27,10 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
     owned = set()
     for leaf, g in leaves.items():
         if leaf._grad is None:
-            leaf._grad = g if create_graph else Tensor._make(_own(g.data, owned))
+            leaf._grad = g if create_graph else Tensor._make(_own(g._data, owned))
         else:
-            leaf._grad = leaf._grad + g if create_graph else Tensor._make(leaf._grad.data + g.data)
+            leaf._grad = (leaf._grad + g if create_graph
+                          else Tensor._make(leaf._grad._data + g._data))
 
 
 def _own(array, owned):
@@ -66,21 +67,21 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     result = []
     for x in inputs:
         g = found.get(x)
-        result.append(g if g is not None else Tensor._make(np.zeros_like(x.data)))
+        result.append(g if g is not None else Tensor._make(np.zeros_like(x._data)))
     return tuple(result)
 
 
 def _seed(tensor, gradient, where):
     if gradient is None:
-        if tensor.data.size != 1:
+        if tensor._data.size != 1:
             raise RuntimeError(
                 f"{where}: the output has shape {tensor.shape}; a gradient can be created "
                 "implicitly only for a scalar output, so pass `gradient` of the same shape")
-        return Tensor._make(np.ones_like(tensor.data))
+        return Tensor._make(np.ones_like(tensor._data))
     if not (isinstance(gradient, Tensor) and gradient.requires_grad):
         # A copy: the seed can reach a leaf's .grad unchanged (through `+`), and must not alias
         # the caller's array. (A seed that requires grad is part of a graph and stays itself.)
-        data = gradient.data if isinstance(gradient, Tensor) else gradient
+        data = gradient._data if isinstance(gradient, Tensor) else gradient
         gradient = Tensor._make(np.array(data, dtype=tensor.dtype, copy=True))
     if gradient.shape != tensor.shape:
         raise RuntimeError(f"{where}: gradient has shape {gradient.shape} but the output has "
@@ -138,13 +139,13 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
                     _modified_in_place(op, x, version)
                 if c is None or not x._requires_grad:
                     continue
-                if c.data.dtype != x.data.dtype:
-                    c = c.astype(x.data.dtype)
-                if c.data.shape != x.data.shape:
+                if c._data.dtype != x._data.dtype:
+                    c = c.astype(x._data.dtype)
+                if c._data.shape != x._data.shape:
                     raise RuntimeError(f"{op.name}: reverse rule gave a gradient of shape "
                                        f"{c.shape} for an input of shape {x.shape}")
                 if anomaly:
-                    _check_finite(op, "backward", c.data)
+                    _check_finite(op, "backward", c._data)
                 into = found if x.grad_fn is None and wanted is None else grads
                 prev = into.get(x)
                 into[x] = c if prev is None else _add(prev, c, create_graph)
@@ -160,7 +161,7 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
 
 
 def _add(a, b, create_graph):
-    return a + b if create_graph else Tensor._make(a.data + b.data)
+    return a + b if create_graph else Tensor._make(a._data + b._data)
 
 
 def _modified_in_place(op, x, version):

@@ -16,15 +16,15 @@ _new = object.__new__
 class Tensor:
     # _version counts in-place updates; a view (or detach()) has `_base`, the tensor whose
     # array it shares, and then counts with that tensor's counter (see inplace.py).
-    __slots__ = ("data", "_grad", "grad_fn", "_requires_grad", "tangent", "_version", "_base",
+    __slots__ = ("_data", "_grad", "grad_fn", "_requires_grad", "tangent", "_version", "_base",
                  "name",
                  "__weakref__")
     __array_ufunc__ = None  # ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         if isinstance(data, Tensor):
-            data = data.data
-        self.data = as_array(data, None if dtype is None else np.dtype(dtype))
+            data = data._data
+        self._data = as_array(data, None if dtype is None else np.dtype(dtype))
         self._grad = None
         self.grad_fn = None
         self._requires_grad = False
@@ -38,7 +38,7 @@ class Tensor:
     def _make(data, requires_grad=False):
         """Wrap an ndarray the engine just computed, skipping __init__'s checks."""
         t = _new(Tensor)
-        t.data = data
+        t._data = data
         t._grad = None
         t.grad_fn = None
         t._requires_grad = requires_grad
@@ -55,10 +55,10 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        if value and not is_floating(self.data.dtype):
+        if value and not is_floating(self._data.dtype):
             raise TypeError(
                 f"requires_grad: only floating-point tensors can require gradients, "
-                f"got dtype {self.data.dtype}")
+                f"got dtype {self._data.dtype}")
         if not value and self.grad_fn is not None:
             raise RuntimeError("requires_grad: cannot turn it off on a non-leaf tensor; "
                                "use .detach()")
@@ -76,7 +76,7 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                value = Tensor(as_array(value, self.data.dtype))
+                value = Tensor(as_array(value, self._data.dtype))
             if value.shape != self.shape:
                 raise ValueError(f"grad: assigned a gradient of shape {value.shape} to a "
                                  f"tensor of shape {self.shape}")
@@ -94,9 +94,23 @@ class Tensor:
     def detach(self):
         """The same values (the same array, not a copy), cut off from the graph; an in-place
         update through either one counts against both."""
-        t = Tensor._make(self.data)
+        t = Tensor._make(self._data)
         t._base = self if self._base is None else self._base
         return t
+
+    @property
+    def data(self):
+        """PyTorch's `.data`: a Tensor sharing this array, outside the graph. Writes through it
+        are not tracked (no version bump), as in PyTorch; the ndarray itself is `numpy()`."""
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value):
+        array = value._data if isinstance(value, Tensor) else as_array(value)
+        if self._requires_grad and not is_floating(array.dtype):
+            raise TypeError(f"data: cannot assign {array.dtype} values to a tensor that "
+                            "requires grad (only floating-point tensors can)")
+        self._data = array
 
     @property
     def version(self):
@@ -104,42 +118,42 @@ class Tensor:
         return (self if self._base is None else self._base)._version
 
     # --- array attributes ----------------------------------------------------------------
-    shape = property(lambda self: self.data.shape)
-    ndim = property(lambda self: self.data.ndim)
-    dtype = property(lambda self: self.data.dtype)
-    size = property(lambda self: self.data.size)
+    shape = property(lambda self: self._data.shape)
+    ndim = property(lambda self: self._data.ndim)
+    dtype = property(lambda self: self._data.dtype)
+    size = property(lambda self: self._data.size)
 
     def numel(self):
-        return self.data.size
+        return self._data.size
 
     def item(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item: only a tensor with one element can be converted to a "
                              f"Python number, got shape {self.shape}")
-        return self.data.item()
+        return self._data.item()
 
     def numpy(self):
-        return self.data
+        return self._data
 
     def tolist(self):
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __len__(self):
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        return self._data if dtype is None else self._data.astype(dtype)
 
     def __repr__(self):
-        body = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        body = np.array2string(self._data, separator=", ", prefix="Tensor(")
         extra = ""
-        if self.data.dtype != np.float32 or self.data.size == 0:
-            extra += f", dtype={self.data.dtype}"
+        if self._data.dtype != np.float32 or self._data.size == 0:
+            extra += f", dtype={self._data.dtype}"
         if self.grad_fn is not None:
             extra += f", grad_fn={self.grad_fn.name}"
         elif self._requires_grad:
@@ -147,10 +161,10 @@ class Tensor:
         return f"Tensor({body}{extra})"
 
     def __bool__(self):
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"bool: the truth value of a tensor of shape {self.shape} is "
                              "ambiguous; use .any() or .all()")
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self):
         return float(self.item())
@@ -159,10 +173,10 @@ class Tensor:
         return int(self.item())
 
     def __index__(self):
-        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError(f"__index__: only integer scalar tensors can be used as an index, "
                             f"got dtype {self.dtype} shape {self.shape}")
-        return int(self.data)
+        return int(self._data)
 
     __hash__ = object.__hash__
 

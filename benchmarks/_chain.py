@@ -104,7 +104,7 @@ def long_chain(lib, n):
         "rss_after_drop_mb": (rss_after_drop - base) / 2**20,
         "peak_reset": peak_reset,
         "grad_finite": bool(np.isfinite(np.asarray(inputs[0].grad.detach() if lib == "torch"
-                                                   else inputs[0].grad.data)).all()),
+                                                   else inputs[0].grad._data)).all()),
     }
 
 

@@ -56,7 +56,7 @@ def engine_mlp_steps(rng):
         loss = -h.log_softmax(axis=-1)[rows, y].mean()
         loss.backward()
         for p in params:
-            p.data -= 0.01 * p.grad.data
+            p._data -= 0.01 * p.grad._data
 
     return step
 

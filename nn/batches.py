@@ -12,9 +12,9 @@ def _check(X, y, batch_size, name):
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
             or batch_size < 1:
         raise ValueError(f"{name}: batch_size must be a positive int, got {batch_size!r}")
-    X = X.data if isinstance(X, Tensor) else np.asarray(X)
+    X = X._data if isinstance(X, Tensor) else np.asarray(X)
     if y is not None:
-        y = y.data if isinstance(y, Tensor) else np.asarray(y)
+        y = y._data if isinstance(y, Tensor) else np.asarray(y)
         if len(y) != len(X):
             raise ValueError(f"{name}: X has {len(X)} rows but y has {len(y)}")
     return X, y

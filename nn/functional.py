@@ -149,8 +149,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         centred = x - mean
         var = (centred * centred).mean(axes, keepdims=True)
         if training and running_mean is not None and running_var is not None:
-            batch_mean = mean.data.reshape(c)
-            batch_var = var.data.reshape(c) * (count / (count - 1))
+            batch_mean = mean._data.reshape(c)
+            batch_var = var._data.reshape(c) * (count / (count - 1))
             _assign(running_mean, (1 - momentum) * _array(running_mean) + momentum * batch_mean)
             _assign(running_var, (1 - momentum) * _array(running_var) + momentum * batch_var)
     else:
@@ -166,7 +166,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 
 def _array(x):
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 # --- indices -----------------------------------------------------------------------------

@@ -48,20 +48,20 @@ def _as_target(target, x, name):
         raise ShapeError(f"{name}: target shape {t.shape} does not match input shape "
                          f"{x.shape} (targets are not broadcast)")
     if t.dtype != x.dtype and not t.requires_grad:
-        t = Tensor(t.data.astype(x.dtype))
+        t = Tensor(t._data.astype(x.dtype))
     return t
 
 
 def _like(value, x):
     """A factor (weight, pos_weight) as a Tensor of x's dtype, unless it requires grad."""
     if isinstance(value, Tensor):
-        return value if value.requires_grad else Tensor(value.data.astype(x.dtype))
+        return value if value.requires_grad else Tensor(value._data.astype(x.dtype))
     return Tensor(np.asarray(value, dtype=x.dtype))
 
 
 def class_indices(target, name):
     """Integer labels as an ndarray; floats and bools are a TypeError."""
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    t = target._data if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind not in "iu":
         raise TypeError(f"{name}: class targets must be integers (class indices), got dtype "
                         f"{t.dtype}; cast them, e.g. y.astype(np.int64)")
@@ -108,7 +108,7 @@ def _nll(logp, target, weight, ignore_index, reduction, name):
     safe = np.where(keep, t, 0)
     w = keep.astype(logp.dtype)
     if weight is not None:
-        wdata = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+        wdata = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
         if wdata.shape != (c,):
             raise ShapeError(f"{name}: weight must have shape ({c},), got {wdata.shape}")
         w = w * wdata.astype(logp.dtype)[safe]
@@ -147,10 +147,10 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     _check_reduction(reduction, "binary_cross_entropy")
     p = _as_input(input, "binary_cross_entropy")
     t = _as_target(target, p, "binary_cross_entropy")
-    if p.size and not ((p.data >= 0) & (p.data <= 1)).all():
+    if p.size and not ((p._data >= 0) & (p._data <= 1)).all():
         raise ValueError(f"binary_cross_entropy: input must hold probabilities in [0, 1], got "
-                         f"values from {np.nanmin(p.data)} to {np.nanmax(p.data)}"
-                         f"{' and NaN' if np.isnan(p.data).any() else ''}; for logits use "
+                         f"values from {np.nanmin(p._data)} to {np.nanmax(p._data)}"
+                         f"{' and NaN' if np.isnan(p._data).any() else ''}; for logits use "
                          "binary_cross_entropy_with_logits")
     loss = -(t * _clamped_log(p) + (1.0 - t) * _clamped_log(1.0 - p))
     if weight is not None:
@@ -190,10 +190,10 @@ def hinge_loss(input, target, margin=1.0, reduction="mean"):
     _check_reduction(reduction, "hinge_loss")
     y = _as_input(input, "hinge_loss")
     t = _as_target(target, y, "hinge_loss")
-    bad = (t.data != 1) & (t.data != -1)
+    bad = (t._data != 1) & (t._data != -1)
     if bad.any():
-        raise ValueError(f"hinge_loss: targets must be -1 or +1, got {t.data[bad][0].item()!r} "
-                         f"(values seen: {np.unique(t.data)[:5].tolist()})")
+        raise ValueError(f"hinge_loss: targets must be -1 or +1, got {t._data[bad][0].item()!r} "
+                         f"(values seen: {np.unique(t._data)[:5].tolist()})")
     return _reduce(ag.relu(margin - t * y), reduction)
 
 

@@ -26,7 +26,7 @@ class Parameter(Tensor):
         if data is None:
             data = np.empty(0, dtype=get_default_dtype())
         if isinstance(data, Tensor):
-            data = data.data
+            data = data._data
         array = np.asarray(data)
         python_numbers = not isinstance(data, np.ndarray) and array.dtype.kind in "iu"
         if array.dtype.kind == "f" or python_numbers:  # integer ndarrays keep their dtype
@@ -211,7 +211,7 @@ class Module:
         """Clear every parameter's gradient: drop it (default) or replace it with zeros."""
         for p in self.parameters():
             if p.grad is not None:
-                p.grad = None if set_to_none else Tensor(np.zeros_like(p.data))
+                p.grad = None if set_to_none else Tensor(np.zeros_like(p._data))
 
     def apply(self, fn):
         """Call `fn` on every descendant, then on this module (as PyTorch does). Returns self."""
@@ -227,7 +227,7 @@ class Module:
         `keep_vars=True` gives the Tensors themselves instead of copies."""
         dest = OrderedDict() if destination is None else destination
         for name, value in self._own_parameters() + self._own_buffers(persistent_only=True):
-            dest[prefix + name] = value if keep_vars else value.data.copy()
+            dest[prefix + name] = value if keep_vars else value._data.copy()
         for name, child in self._all_children():
             child.state_dict(dest, f"{prefix}{name}.", keep_vars)
         return dest
@@ -250,7 +250,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            array = value.data if isinstance(value, Tensor) else np.asarray(value)
+            array = value._data if isinstance(value, Tensor) else np.asarray(value)
             if array.dtype.kind not in "biuf":
                 problems.append(f"wrong type for {key}: got an array of dtype {array.dtype}, "
                                 f"expected numbers")

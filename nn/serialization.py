@@ -27,7 +27,7 @@ def _encode(value, path, arrays):
     """A JSON-able description of `value`; arrays go into `arrays` under their joined path."""
     where = SEP.join(path)
     if isinstance(value, Tensor):
-        value = value.data
+        value = value._data
     if isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
         if array.dtype.hasobject:

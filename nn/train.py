@@ -56,7 +56,7 @@ def accuracy(model, X, y):
     with ag.no_grad():
         logits = model(ag.Tensor(X))
     model.train()
-    return float(np.mean(logits.data.argmax(axis=1) == y))
+    return float(np.mean(logits._data.argmax(axis=1) == y))
 
 
 def train(name, data, args, log):

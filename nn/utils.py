@@ -24,7 +24,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     params = _with_grads(parameters)
     if not params:
         return Tensor(np.asarray(0.0))
-    grads = [p.grad.data.astype(np.float64, copy=False) for p in params]
+    grads = [p.grad._data.astype(np.float64, copy=False) for p in params]
     if norm_type == math.inf:
         total = max(float(np.abs(g).max()) if g.size else 0.0 for g in grads)
     elif norm_type > 0:
@@ -37,7 +37,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     coef = max_norm / (total + 1e-6)
     if coef < 1:
         for p in params:
-            p.grad = Tensor((p.grad.data * coef).astype(p.grad.dtype))
+            p.grad = Tensor((p.grad._data * coef).astype(p.grad.dtype))
     return Tensor(np.asarray(total, dtype=params[0].grad.dtype))
 
 
@@ -45,4 +45,4 @@ def clip_grad_value_(parameters, clip_value):
     """Clamp every gradient entry into [-clip_value, clip_value] (new arrays, not in place)."""
     clip_value = float(clip_value)
     for p in _with_grads(parameters):
-        p.grad = Tensor(np.clip(p.grad.data, -clip_value, clip_value))
+        p.grad = Tensor(np.clip(p.grad._data, -clip_value, clip_value))

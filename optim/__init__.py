@@ -1,6 +1,6 @@
 """Optimizers and learning-rate schedules, shaped like `torch.optim`.
 
-Each optimizer updates `p.data` in place with NumPy, following PyTorch's documented update
+Each optimizer updates `p._data` in place with NumPy, following PyTorch's documented update
 rule, so the same gradients give the same trajectory; schedules live in `optim.lr_scheduler`.
 """
 

@@ -3,7 +3,7 @@
 It holds PyTorch's data model (a list of parameter groups, each a dict of hyperparameters plus
 its `params`, and a state dict per parameter), checks the constructor's arguments, and saves and
 restores that state. Subclasses write only the update rule, `_update`, on raw NumPy arrays: a
-step changes `p.data` in place and never records an autograd graph.
+step changes `p._data` in place and never records an autograd graph.
 """
 
 import numbers
@@ -116,7 +116,7 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad.data[...] = 0
+                    p.grad._data[...] = 0
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; return `closure()`'s loss, if given.
@@ -128,7 +128,7 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                data = p.data
+                data = p._data
                 grad = _grad_array(p.grad, data, type(self).__name__)
                 state = self.state.get(p)
                 if state is None:
@@ -182,7 +182,7 @@ class Optimizer:
             if p is None:
                 raise ValueError(f"{name}: loaded state names parameter index {index}, which "
                                  "no parameter group lists")
-            new_state[p] = {k: _restore(v, p.data, f"{name}: state[{index}][{k!r}]")
+            new_state[p] = {k: _restore(v, p._data, f"{name}: state[{index}][{k!r}]")
                             for k, v in saved.items()}
 
         new_groups = []
@@ -206,7 +206,7 @@ class Optimizer:
 
 def _grad_array(grad, data, name):
     """The gradient as an ndarray of the parameter's dtype and shape."""
-    g = grad if isinstance(grad, np.ndarray) else grad.data
+    g = grad if isinstance(grad, np.ndarray) else grad._data
     if g.shape != data.shape:
         raise ValueError(f"{name}: gradient of shape {g.shape} does not match its parameter "
                          f"of shape {data.shape}")
@@ -220,7 +220,7 @@ def _copy(value):
 def _restore(value, data, where):
     """A saved state value made ready for `data`'s parameter: a fresh array in its dtype."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value._data
     if not isinstance(value, np.ndarray):
         return value
     floating = np.issubdtype(value.dtype, np.floating)

@@ -12,9 +12,9 @@ def as_tensor(x, like=None):
     if isinstance(x, Tensor):
         return x
     if isinstance(x, (int, float)) and not isinstance(x, bool) and like is not None:
-        kind = like.data.dtype.kind
+        kind = like._data.dtype.kind
         if kind == "f" or (kind in "iu" and isinstance(x, int)):
-            return scalar(x, like.data.dtype)
+            return scalar(x, like._data.dtype)
         return scalar(x, get_default_dtype())
     return Tensor(x)
 

@@ -105,7 +105,7 @@ class Power(Op):
 
 
 def _log_positive(a):
-    positive = a.data > 0
+    positive = a._data > 0
     return log(where(positive, a, 1.0)) * positive
 
 
@@ -138,7 +138,7 @@ class Maximum(Op):
 
     def _weight(self, out):
         a, b = self.inputs
-        w = (a.data > b.data) + 0.5 * (a.data == b.data)
+        w = (a._data > b._data) + 0.5 * (a._data == b._data)
         return const(w, out.dtype), const(1.0 - w, out.dtype)
 
     def vjp(self, out, g):
@@ -163,7 +163,7 @@ class Minimum(Maximum):
 
     def _weight(self, out):
         a, b = self.inputs
-        w = (a.data < b.data) + 0.5 * (a.data == b.data)
+        w = (a._data < b._data) + 0.5 * (a._data == b._data)
         return const(w, out.dtype), const(1.0 - w, out.dtype)
 
 
@@ -239,7 +239,7 @@ def minimum(a, b):
 
 def where(cond, a, b):
     """Elementwise choice; `cond` is a bool array or Tensor and gets no gradient."""
-    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+    cond = np.asarray(cond._data if isinstance(cond, Tensor) else cond, dtype=bool)
     a, b = pair(a, b)
     broadcast_shapes("where", cond.shape, a.shape, b.shape)
     return Where(cond)(a, b)
@@ -260,4 +260,4 @@ def compare(ufunc, a, b):
     a, b = pair(a, b)
     if a.shape != b.shape:
         broadcast_shapes(ufunc.__name__, a.shape, b.shape)
-    return Tensor._make(ufunc(a.data, b.data))
+    return Tensor._make(ufunc(a._data, b._data))

@@ -29,7 +29,7 @@ class MatMul(Op):
         ga = reshape(sum_to(g @ _swap(b2), a2.shape), a.shape) if a._requires_grad else None
         gb = None
         if b._requires_grad:
-            if a.ndim == 2 and b.ndim == 2 and _transposed(b.data):
+            if a.ndim == 2 and b.ndim == 2 and _transposed(b._data):
                 # b is a transposed view (Linear's W.T): (gᵀ a)ᵀ is the same product, laid out
                 # like W itself, so W's gradient and its update run over contiguous memory.
                 gb = _swap(_swap(g) @ a2)

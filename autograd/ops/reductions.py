@@ -54,7 +54,7 @@ class Max(_Reduction):
         return self.reduce(a, axis=self.axis, keepdims=self.keepdims)
 
     def _weight(self, out):
-        a = self.inputs[0].data
+        a = self.inputs[0]._data
         hit = a == self.reduce(a, axis=self.axis, keepdims=True)
         return const(hit / hit.sum(axis=self.axis, keepdims=True), out.dtype)
 

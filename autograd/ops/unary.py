@@ -94,10 +94,10 @@ class Relu(Op):
         return np.maximum(a, 0)
 
     def vjp(self, out, g):
-        return (g * (self.inputs[0].data > 0),)
+        return (g * (self.inputs[0]._data > 0),)
 
     def jvp(self, out, da):
-        return da * (self.inputs[0].data > 0)
+        return da * (self.inputs[0]._data > 0)
 
 
 class LeakyRelu(Op):
@@ -112,7 +112,7 @@ class LeakyRelu(Op):
         return np.where(a > 0, a, a * self.slope)
 
     def _factor(self):
-        a = self.inputs[0].data
+        a = self.inputs[0]._data
         return const(np.where(a > 0, 1.0, self.slope), a.dtype)
 
     def vjp(self, out, g):
@@ -131,10 +131,10 @@ class Abs(Op):
         return np.abs(a)
 
     def vjp(self, out, g):
-        return (g * np.sign(self.inputs[0].data),)
+        return (g * np.sign(self.inputs[0]._data),)
 
     def jvp(self, out, da):
-        return da * np.sign(self.inputs[0].data)
+        return da * np.sign(self.inputs[0]._data)
 
 
 class Sin(Op):
@@ -179,7 +179,7 @@ class Clip(Op):
         return np.clip(a, self.lo, self.hi)
 
     def _inside(self):
-        a = self.inputs[0].data
+        a = self.inputs[0]._data
         inside = np.ones(a.shape, dtype=bool)
         if self.lo is not None:
             inside &= a >= self.lo

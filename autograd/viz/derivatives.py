@@ -26,11 +26,11 @@ def push(op, out, tangents):
         if dx is None:
             args.append(zeros_tangent(x))
         else:
-            dtype = np.result_type(x.data.dtype, np.float32)
+            dtype = np.result_type(x._data.dtype, np.float32)
             args.append(Tensor._make(np.asarray(dx, dtype=dtype).reshape(x.shape)))
     with mode.no_grad(), mode.tangents_enabled(False):
         d = op.jvp(out, *args)
-    d = d.data if isinstance(d, Tensor) else np.asarray(d)
+    d = d._data if isinstance(d, Tensor) else np.asarray(d)
     return np.broadcast_to(d, out.shape)
 
 
@@ -56,12 +56,12 @@ def adjoints(roots, tensors, gradient, where):
         return {}
     if gradient is None:
         for r in roots:
-            if r.data.size != 1:
+            if r._data.size != 1:
                 raise ValueError(f"{where}: the output has shape {r.shape}; pass gradient= "
                                  "(an array of that shape) to seed the reverse pass")
     seeds = gradient if isinstance(gradient, (list, tuple)) else [gradient] * len(roots)
     found = grad(roots, targets, seeds, retain_graph=True)
-    return {id(t): g.data for t, g in zip(targets, found)}
+    return {id(t): g._data for t, g in zip(targets, found)}
 
 
 def op_derivative(op, out, slot):
@@ -73,7 +73,7 @@ def op_derivative(op, out, slot):
         tangents[slot] = v
         return push(op, out, tangents)
 
-    return summarise(along, x.shape, out.shape, x.data.dtype)
+    return summarise(along, x.shape, out.shape, x._data.dtype)
 
 
 def chain_derivative(tensors, x, out):
@@ -82,7 +82,7 @@ def chain_derivative(tensors, x, out):
         d = sweep_tangents(tensors, {id(x): v}).get(id(out))
         return np.zeros(out.shape) if d is None else d
 
-    return summarise(along, x.shape, out.shape, x.data.dtype)
+    return summarise(along, x.shape, out.shape, x._data.dtype)
 
 
 def summarise(along, in_shape, out_shape, dtype):

@@ -69,7 +69,7 @@ def find_groups(graph, model):
         (module,) = modules
         home[id(t)] = module
         # Pure only if every other input is a scalar constant (W * 0.5): data makes it a call.
-        if all(id(x) in pure or (x.grad_fn is None and not x.requires_grad and x.data.size == 1)
+        if all(id(x) in pure or (x.grad_fn is None and not x.requires_grad and x._data.size == 1)
                for x in inputs):
             pure[id(t)] = module
 

@@ -74,7 +74,7 @@ def paths(y, x, max_paths=10_000):
         if id(t) in on_path and t.grad_fn is not None and any(stale_inputs(t.grad_fn)):
             raise RuntimeError(f"paths: an input of {t.grad_fn.name} was modified in place after "
                                "the op used it, so its derivatives can no longer be computed")
-        if id(t) in on_path and t.data.size != 1:
+        if id(t) in on_path and t._data.size != 1:
             raise ValueError(f"paths: works on graphs of scalars, but "
                              f"{title(t, graph.number[id(t)])} on a path has shape {t.shape}; "
                              "for tensors use draw(...) or ag.jacobian")
@@ -109,4 +109,4 @@ def paths(y, x, max_paths=10_000):
                 for i in t.grad_fn.inputs if i.requires_grad)
     (g,) = grad(y, [x], retain_graph=True)
     return Paths(found[0].nodes[0], found[0].nodes[-1], found, sum(p.product for p in found),
-                 float(g.data.item()), len(found), edges)
+                 float(g._data.item()), len(found), edges)

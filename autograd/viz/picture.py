@@ -129,14 +129,14 @@ class Sketch:
     def tensor(self, t):
         k = self.number[id(t)]
         if is_constant(t):
-            small = not t.name and t.data.size <= SMALL and t.data.dtype.kind in "iufb"
-            label = value("", t.data)[3:] if small else value(t.name or "const", t.data)
+            small = not t.name and t._data.size <= SMALL and t._data.dtype.kind in "iufb"
+            label = value("", t._data)[3:] if small else value(t.name or "const", t._data)
             self.nodes.append((f"t{k}", label, CONST, self.cluster_of.get(id(t))))
             return
         head = title(t, k, self.names)
         if id(t) in self.steps:
             head = f"[{self.steps[id(t)]}] {head}"
-        label = value(head, t.data) + (f"\\n{self.notes[id(t)]}" if id(t) in self.notes else "")
+        label = value(head, t._data) + (f"\\n{self.notes[id(t)]}" if id(t) in self.notes else "")
         style = (ROOT if any(t is r for r in self.graph.roots) else
                  LEAF if t.grad_fn is None else {})
         self.nodes.append((f"t{k}", label, style, self.cluster_of.get(id(t))))
@@ -247,7 +247,7 @@ def _sweep_notes(graph, show, wrt, gradient):
         steps = {id(t): i for i, t in enumerate(moving, 1)}
         return steps, {id(t): f"tangent {brief(found.get(id(t), np.zeros(t.shape)))}"
                        for t in moving}
-    return {}, {id(t): f"grad {brief(t.grad.data)}" for t in moving if t.grad is not None}
+    return {}, {id(t): f"grad {brief(t.grad._data)}" for t in moving if t.grad is not None}
 
 
 def _seeds(graph, wrt):
@@ -263,8 +263,8 @@ def _seeds(graph, wrt):
     for x, v in pairs:
         if id(x) not in graph.number:
             raise ValueError("draw(show='forward'): a tensor in wrt is not part of this graph")
-        dtype = np.result_type(x.data.dtype, np.float32)
-        v = v.data if isinstance(v, Tensor) else v
+        dtype = np.result_type(x._data.dtype, np.float32)
+        v = v._data if isinstance(v, Tensor) else v
         seeds[id(x)] = np.broadcast_to(np.asarray(v, dtype=dtype), x.shape).copy()
     return seeds
 

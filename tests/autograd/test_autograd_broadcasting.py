@@ -75,11 +75,11 @@ def test_gradient_of_a_broadcast_input_is_the_summed_broadcast_gradient(name, sh
     full_a = Tensor(np.broadcast_to(a0, shape).copy(), requires_grad=True)
     full_b = Tensor(np.broadcast_to(b0, shape).copy(), requires_grad=True)
     full = fn(full_a, full_b)
-    np.testing.assert_allclose(out.data, full.data, rtol=1e-12)
+    np.testing.assert_allclose(out.numpy(), full.numpy(), rtol=1e-12)
     full.backward(Tensor(g))
-    np.testing.assert_allclose(a.grad.data, sum_to(full_a.grad.data, shape_a), rtol=1e-10,
+    np.testing.assert_allclose(a.grad.numpy(), sum_to(full_a.grad.numpy(), shape_a), rtol=1e-10,
                                atol=1e-12, err_msg=f"{name}: gradient of a {shape_a} -> {shape}")
-    np.testing.assert_allclose(b.grad.data, sum_to(full_b.grad.data, shape_b), rtol=1e-10,
+    np.testing.assert_allclose(b.grad.numpy(), sum_to(full_b.grad.numpy(), shape_b), rtol=1e-10,
                                atol=1e-12, err_msg=f"{name}: gradient of b {shape_b} -> {shape}")
 
 
@@ -101,7 +101,7 @@ def test_forward_mode_through_broadcasting(name, shapes, seed):
         return Tensor(np.broadcast_to(x, shape).copy())
 
     _, want = ag.jvp(fn, (wide(a0), wide(b0)), (wide(da), wide(db)))
-    np.testing.assert_allclose(t.data, want.data, rtol=1e-12)
+    np.testing.assert_allclose(t.numpy(), want.numpy(), rtol=1e-12)
 
 
 @SETTINGS
@@ -114,7 +114,7 @@ def test_matmul_gradients_over_broadcast_batch_axes(shapes, seed):
     a0, b0, g = real(rng, shape_a), real(rng, shape_b), real(rng, shape)
     a, b = Tensor(a0, requires_grad=True), Tensor(b0, requires_grad=True)
     out = a @ b
-    np.testing.assert_allclose(out.data, a0 @ b0, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), a0 @ b0, rtol=1e-12, atol=1e-12)
     out.backward(Tensor(g))
     assert a.grad.shape == shape_a and b.grad.shape == shape_b
 
@@ -124,9 +124,9 @@ def test_matmul_gradients_over_broadcast_batch_axes(shapes, seed):
     wide_b = np.broadcast_to(b0, batch + shape_b[-2:]).copy() if b0.ndim > 1 else b0
     fa, fb = Tensor(wide_a, requires_grad=True), Tensor(wide_b, requires_grad=True)
     (fa @ fb).backward(Tensor(g))
-    np.testing.assert_allclose(a.grad.data, sum_to(fa.grad.data, shape_a), rtol=1e-10,
+    np.testing.assert_allclose(a.grad.numpy(), sum_to(fa.grad.numpy(), shape_a), rtol=1e-10,
                                atol=1e-12)
-    np.testing.assert_allclose(b.grad.data, sum_to(fb.grad.data, shape_b), rtol=1e-10,
+    np.testing.assert_allclose(b.grad.numpy(), sum_to(fb.grad.numpy(), shape_b), rtol=1e-10,
                                atol=1e-12)
 
     # And the closed form of one entry: d<g, a@b>/da = g @ bᵀ (lifted 1-D, summed batches).
@@ -135,7 +135,7 @@ def test_matmul_gradients_over_broadcast_batch_axes(shapes, seed):
     g2 = g.reshape(batch + (a2.shape[-2], b2.shape[-1]))
     want_a = sum_to(g2 @ np.swapaxes(np.broadcast_to(b2, batch + b2.shape[-2:]), -1, -2),
                     a2.shape).reshape(shape_a)
-    np.testing.assert_allclose(a.grad.data, want_a, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(a.grad.numpy(), want_a, rtol=1e-10, atol=1e-12)
 
 
 @SETTINGS
@@ -147,4 +147,4 @@ def test_broadcast_to_gradient_counts_the_copies(shapes, seed):
     x = Tensor(real(rng, shape_a), requires_grad=True)
     x.broadcast_to(shape).sum().backward()
     copies = int(np.prod(shape)) // max(1, int(np.prod(shape_a)))
-    np.testing.assert_array_equal(x.grad.data, np.full(shape_a, float(copies)))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full(shape_a, float(copies)))

@@ -15,7 +15,7 @@ from autograd import Tensor
 def test_python_data_becomes_float32(data):
     t = Tensor(data)
     assert t.dtype == np.float32
-    np.testing.assert_array_equal(t.data, np.asarray(data, dtype=np.float32))
+    np.testing.assert_array_equal(t.numpy(), np.asarray(data, dtype=np.float32))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16, np.int64, np.int32,
@@ -24,7 +24,7 @@ def test_an_ndarray_keeps_its_dtype_and_is_not_copied(dtype):
     a = np.zeros(3, dtype=dtype)
     t = Tensor(a)
     assert t.dtype == dtype
-    assert t.data is a
+    assert t.numpy() is a
 
 
 def test_dtype_argument_casts():
@@ -32,7 +32,7 @@ def test_dtype_argument_casts():
     assert t.dtype == np.float64
     u = Tensor(np.array([1.7, -2.2]), dtype=np.int32)
     assert u.dtype == np.int32
-    np.testing.assert_array_equal(u.data, [1, -2])
+    np.testing.assert_array_equal(u.numpy(), [1, -2])
     assert Tensor(np.ones(2, dtype=np.float32), dtype="float64").dtype == np.float64
 
 
@@ -95,14 +95,14 @@ def test_mixed_float_tensors_follow_numpy_promotion_and_grads_keep_input_dtype()
     assert y.dtype == np.float64
     y.sum().backward()
     assert a.grad.dtype == np.float32 and b.grad.dtype == np.float64
-    np.testing.assert_allclose(a.grad.data, [3.0, 4.0])
+    np.testing.assert_allclose(a.grad.numpy(), [3.0, 4.0])
 
 
 def test_integer_tensors_compute_like_numpy():
     i = Tensor(np.array([1, 2, 3]))
     assert (i * 2).dtype == i.dtype
-    np.testing.assert_array_equal((i * 2).data, [2, 4, 6])
-    np.testing.assert_array_equal((i + i).data, [2, 4, 6])
+    np.testing.assert_array_equal((i * 2).numpy(), [2, 4, 6])
+    np.testing.assert_array_equal((i + i).numpy(), [2, 4, 6])
     assert (i / 2).dtype.kind == "f"
 
 
@@ -112,13 +112,13 @@ def test_astype():
     assert y.dtype == np.float64 and y.grad_fn is not None
     (y * y).sum().backward()
     assert x.grad.dtype == np.float32
-    np.testing.assert_allclose(x.grad.data, [3.0, -5.0])
+    np.testing.assert_allclose(x.grad.numpy(), [3.0, -5.0])
     same = x.astype(np.float32)
     assert same.dtype == np.float32
-    np.testing.assert_array_equal(same.data, x.data)
+    np.testing.assert_array_equal(same.numpy(), x.numpy())
     labels = Tensor(np.array([0.9, 2.1])).astype(np.int64)
     assert labels.dtype == np.int64 and labels.grad_fn is None
-    np.testing.assert_array_equal(labels.data, [0, 2])
+    np.testing.assert_array_equal(labels.numpy(), [0, 2])
 
 
 # --- comparisons -------------------------------------------------------------------------------
@@ -136,13 +136,13 @@ def test_comparisons_return_bool_tensors_without_grad(op, ref):
         assert isinstance(got, Tensor)
         assert got.dtype == np.bool_
         assert not got.requires_grad and got.grad_fn is None
-        np.testing.assert_array_equal(got.data, want)
+        np.testing.assert_array_equal(got.numpy(), want)
 
 
 def test_a_comparison_can_mask_a_differentiable_expression():
     x = Tensor(np.array([-1.0, 2.0, -3.0, 4.0]), requires_grad=True)
     (ag.where(x > 0, x * x, 0.0)).sum().backward()
-    np.testing.assert_allclose(x.grad.data, [0.0, 4.0, 0.0, 8.0])
+    np.testing.assert_allclose(x.grad.numpy(), [0.0, 4.0, 0.0, 8.0])
 
 
 # --- no_grad -----------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def test_no_grad_in_one_thread_does_not_affect_another():
         y = (x * x).sum()
         assert y.grad_fn is not None
         y.backward()
-        np.testing.assert_allclose(x.grad.data, [2.0, 4.0])
+        np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
     finally:
         done.set()
         thread.join(10)
@@ -223,7 +223,7 @@ def test_a_thread_records_while_the_main_thread_is_in_no_grad():
         results["enabled"] = ag.is_grad_enabled()
         x = Tensor(np.array([3.0]), requires_grad=True)
         (x * x).sum().backward()
-        results["grad"] = x.grad.data.copy()
+        results["grad"] = x.grad.numpy().copy()
 
     thread, errors = _in_other_thread(worker)
     with ag.no_grad():
@@ -240,12 +240,12 @@ def test_detach_shares_data_and_cuts_the_graph():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
     y = x * 2.0
     d = y.detach()
-    assert d.data is y.data or np.shares_memory(d.data, y.data)
+    assert d.numpy() is y.numpy() or np.shares_memory(d.numpy(), y.numpy())
     assert d.grad_fn is None and d.is_leaf and not d.requires_grad
-    assert x.detach().data is x.data
+    assert x.detach().numpy() is x.numpy()
     z = (d * x).sum()
     z.backward()
-    np.testing.assert_allclose(x.grad.data, y.data)  # d is a constant to the graph
+    np.testing.assert_allclose(x.grad.numpy(), y.numpy())  # d is a constant to the graph
 
 
 def test_is_leaf_and_grad_fn():
@@ -277,14 +277,14 @@ def test_requires_grad_cannot_be_switched_off_on_a_non_leaf():
 def test_tensor_basics():
     x = Tensor(np.arange(6.0).reshape(2, 3))
     assert x.shape == (2, 3) and x.ndim == 2 and x.numel() == 6 and x.dtype == np.float64
-    assert x.numpy() is x.data
+    assert x.numpy() is x.numpy()
     assert x.grad is None
     assert Tensor([[4.5]]).item() == 4.5
     with pytest.raises(ValueError):
         x.item()
-    assert Tensor(x).data is x.data
+    assert Tensor(x).numpy() is x.numpy()
     assert len(x) == 2
-    np.testing.assert_array_equal(np.asarray(x), x.data)
+    np.testing.assert_array_equal(np.asarray(x), x.numpy())
 
 
 # --- function forms take plain data too ----------------------------------------------------------
@@ -301,7 +301,7 @@ def test_tensor_basics():
 def test_functions_accept_python_and_numpy_operands(call, want):
     out = call()
     assert isinstance(out, Tensor) and out.grad_fn is None
-    np.testing.assert_allclose(out.data, want)
+    np.testing.assert_allclose(out.numpy(), want)
 
 
 def test_two_python_numbers_give_the_default_dtype():

@@ -20,7 +20,7 @@ def leaf(values):
 def test_square_by_self_multiplication_is_2a():
     a = leaf([1.5, -2.0, 3.0])
     (a * a).sum().backward()
-    np.testing.assert_allclose(a.grad.data, [3.0, -4.0, 6.0])
+    np.testing.assert_allclose(a.grad.numpy(), [3.0, -4.0, 6.0])
 
 
 def test_diamond():
@@ -29,23 +29,23 @@ def test_diamond():
     b = a * 2.0
     y = (b.exp() * b.sin()).sum()
     y.backward()
-    x = 2 * a.data
-    np.testing.assert_allclose(a.grad.data, 2 * np.exp(x) * (np.sin(x) + np.cos(x)))
+    x = 2 * a.numpy()
+    np.testing.assert_allclose(a.grad.numpy(), 2 * np.exp(x) * (np.sin(x) + np.cos(x)))
 
 
 def test_fan_out_to_three_consumers():
     a = leaf([0.5, 1.0, -2.0])
     (a.sin() + a.cos() + a * 3.0).sum().backward()
-    x = a.data
-    np.testing.assert_allclose(a.grad.data, np.cos(x) - np.sin(x) + 3.0)
+    x = a.numpy()
+    np.testing.assert_allclose(a.grad.numpy(), np.cos(x) - np.sin(x) + 3.0)
 
 
 def test_intermediate_used_twice():
     a = leaf([0.1, -0.4])
     t = a.exp()
     (t * t + t).sum().backward()
-    x = a.data
-    np.testing.assert_allclose(a.grad.data, 2 * np.exp(2 * x) + np.exp(x))
+    x = a.numpy()
+    np.testing.assert_allclose(a.grad.numpy(), 2 * np.exp(2 * x) + np.exp(x))
 
 
 def test_doubling_chain_counts_every_path():
@@ -61,10 +61,10 @@ def test_doubling_chain_counts_every_path():
 def test_inputs_of_one_op_that_are_the_same_tensor():
     a = leaf([2.0, 3.0])
     (a / a).sum().backward()  # d(a/a)/da = 0 exactly: the two edges must not merge
-    np.testing.assert_allclose(a.grad.data, [0.0, 0.0], atol=1e-15)
+    np.testing.assert_allclose(a.grad.numpy(), [0.0, 0.0], atol=1e-15)
     b = leaf([2.0, 3.0])
     ag.concatenate([b, b, b]).sum().backward()
-    np.testing.assert_allclose(b.grad.data, [3.0, 3.0])
+    np.testing.assert_allclose(b.grad.numpy(), [3.0, 3.0])
 
 
 def test_non_leaf_grad_is_not_kept():
@@ -72,14 +72,14 @@ def test_non_leaf_grad_is_not_kept():
     h = a * 3.0
     h.sum().backward()
     assert h.grad is None
-    np.testing.assert_allclose(a.grad.data, [3.0, 3.0])
+    np.testing.assert_allclose(a.grad.numpy(), [3.0, 3.0])
 
 
 def test_leaf_not_requiring_grad_gets_none():
     a, c = leaf([1.0, 2.0]), Tensor(np.array([5.0, 7.0]))
     (a * c).sum().backward()
     assert c.grad is None
-    np.testing.assert_allclose(a.grad.data, [5.0, 7.0])
+    np.testing.assert_allclose(a.grad.numpy(), [5.0, 7.0])
 
 
 def test_toposort_puts_every_tensor_after_its_inputs():
@@ -104,7 +104,7 @@ def test_gradients_accumulate_across_backward_calls():
     a = leaf([1.0, -1.0])
     (a * 3.0).sum().backward()
     (a * a).sum().backward()
-    np.testing.assert_allclose(a.grad.data, [3.0 + 2.0, 3.0 - 2.0])
+    np.testing.assert_allclose(a.grad.numpy(), [3.0 + 2.0, 3.0 - 2.0])
 
 
 def test_setting_grad_to_none_clears():
@@ -113,7 +113,7 @@ def test_setting_grad_to_none_clears():
     a.grad = None
     assert a.grad is None
     (a * a).sum().backward()
-    np.testing.assert_allclose(a.grad.data, [2.0, 4.0])
+    np.testing.assert_allclose(a.grad.numpy(), [2.0, 4.0])
 
 
 def test_backward_with_retain_graph_twice_accumulates():
@@ -121,17 +121,17 @@ def test_backward_with_retain_graph_twice_accumulates():
     y = (a ** 3).sum()
     y.backward(retain_graph=True)
     y.backward()
-    np.testing.assert_allclose(a.grad.data, 2 * 3 * a.data ** 2)
+    np.testing.assert_allclose(a.grad.numpy(), 2 * 3 * a.numpy() ** 2)
 
 
 def test_second_backward_without_retain_graph_is_a_clear_error():
     a = leaf([0.5, 2.0])
     y = (a.exp() * 2.0).sum()
     y.backward()
-    first = a.grad.data.copy()
+    first = a.grad.numpy().copy()
     with pytest.raises(RuntimeError, match="retain_graph"):
         y.backward()
-    np.testing.assert_allclose(a.grad.data, first)  # the failed call added nothing
+    np.testing.assert_allclose(a.grad.numpy(), first)  # the failed call added nothing
 
 
 def test_backward_through_a_freed_part_of_the_graph_is_an_error():
@@ -155,7 +155,7 @@ def test_grad_through_a_freed_graph_is_an_error():
     a = leaf([1.0, 2.0])
     h = a.exp()
     y1, y2 = (h * 2.0).sum(), (h * 3.0).sum()
-    np.testing.assert_allclose(ag.grad(y1, a)[0].data, 2 * np.exp(a.data))
+    np.testing.assert_allclose(ag.grad(y1, a)[0].numpy(), 2 * np.exp(a.numpy()))
     with pytest.raises(RuntimeError, match="retain_graph"):
         ag.grad(y2, a)  # today: returns (zeros,) -- a silently wrong gradient
 
@@ -166,19 +166,19 @@ def test_backward_of_a_non_scalar_needs_a_gradient():
     with pytest.raises(RuntimeError, match=r"\(3,\)"):
         y.backward()
     y.backward(gradient=Tensor(np.array([1.0, 10.0, 100.0])))
-    np.testing.assert_allclose(a.grad.data, [2.0, 20.0, 200.0])
+    np.testing.assert_allclose(a.grad.numpy(), [2.0, 20.0, 200.0])
 
 
 def test_backward_of_a_one_element_non_scalar_is_fine():
     a = leaf([[2.0]])
     (a * a).backward()
-    np.testing.assert_allclose(a.grad.data, [[4.0]])
+    np.testing.assert_allclose(a.grad.numpy(), [[4.0]])
 
 
 def test_backward_accepts_an_ndarray_gradient():
     a = leaf([1.0, 2.0])
     (a * 3.0).backward(np.array([1.0, -1.0]))
-    np.testing.assert_allclose(a.grad.data, [3.0, -3.0])
+    np.testing.assert_allclose(a.grad.numpy(), [3.0, -3.0])
 
 
 @pytest.mark.parametrize("make", [
@@ -221,10 +221,10 @@ def test_grad_returns_a_tuple_and_leaves_dot_grad_alone():
     y = (a * b).sum()
     one = ag.grad(y, a, retain_graph=True)
     assert isinstance(one, tuple) and len(one) == 1
-    np.testing.assert_allclose(one[0].data, b.data)
+    np.testing.assert_allclose(one[0].numpy(), b.numpy())
     ga, gb = ag.grad(y, [a, b])
-    np.testing.assert_allclose(ga.data, b.data)
-    np.testing.assert_allclose(gb.data, a.data)
+    np.testing.assert_allclose(ga.numpy(), b.numpy())
+    np.testing.assert_allclose(gb.numpy(), a.numpy())
     assert a.grad is None and b.grad is None
     assert not ga.requires_grad  # no create_graph: plain values
 
@@ -232,8 +232,8 @@ def test_grad_returns_a_tuple_and_leaves_dot_grad_alone():
 def test_grad_of_an_unused_input_is_zeros():
     a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0, 5.0])
     ga, gb = ag.grad((a * a).sum(), [a, b])
-    np.testing.assert_allclose(ga.data, [2.0, 4.0])
-    np.testing.assert_array_equal(gb.data, np.zeros(3))
+    np.testing.assert_allclose(ga.numpy(), [2.0, 4.0])
+    np.testing.assert_array_equal(gb.numpy(), np.zeros(3))
 
 
 def test_grad_with_respect_to_an_intermediate():
@@ -241,18 +241,18 @@ def test_grad_with_respect_to_an_intermediate():
     h = a * 3.0
     y = (h * h).sum()
     gh, ga = ag.grad(y, [h, a])
-    np.testing.assert_allclose(gh.data, 2 * h.data)
-    np.testing.assert_allclose(ga.data, 18 * a.data)
+    np.testing.assert_allclose(gh.numpy(), 2 * h.numpy())
+    np.testing.assert_allclose(ga.numpy(), 18 * a.numpy())
 
 
 def test_grad_of_several_outputs_sums_them():
     a = leaf([1.0, 2.0])
     y1, y2 = (a * a).sum(), (a * 5.0).sum()
     (g,) = ag.grad([y1, y2], a)
-    np.testing.assert_allclose(g.data, 2 * a.data + 5.0)
+    np.testing.assert_allclose(g.numpy(), 2 * a.numpy() + 5.0)
     b = leaf([1.0, 2.0])
     (g,) = ag.grad([b * 2.0, b.exp()], b, [Tensor(np.ones(2)), Tensor(np.array([1.0, 0.0]))])
-    np.testing.assert_allclose(g.data, [2.0 + np.e, 2.0])
+    np.testing.assert_allclose(g.numpy(), [2.0 + np.e, 2.0])
 
 
 # --- long chains and freeing ---------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_million_op_chain_backward_without_recursion_error():
         y = y * factor
     y.sum().backward()
     elapsed = time.perf_counter() - start
-    np.testing.assert_allclose(x.grad.data, np.full(4, c ** n), rtol=1e-9)
+    np.testing.assert_allclose(x.grad.numpy(), np.full(4, c ** n), rtol=1e-9)
     assert elapsed < 120, f"a million-op forward and backward took {elapsed:.0f} s"
     del y
     gc.collect()
@@ -282,7 +282,7 @@ def test_backward_frees_the_graph():
     assert probe() is not None  # alive while the graph holds it
     y.backward()
     assert probe() is None, "an intermediate outlived backward (graph not freed, or a cycle)"
-    np.testing.assert_allclose(x.grad.data, 6 * np.exp(2 * x.data))
+    np.testing.assert_allclose(x.grad.numpy(), 6 * np.exp(2 * x.numpy()))
 
 
 def test_retain_graph_keeps_the_graph_until_the_last_backward():
@@ -295,7 +295,7 @@ def test_retain_graph_keeps_the_graph_until_the_last_backward():
     assert probe() is not None
     y.backward()
     assert probe() is None
-    np.testing.assert_allclose(x.grad.data, 2 * 2 * np.sin(x.data) * np.cos(x.data))
+    np.testing.assert_allclose(x.grad.numpy(), 2 * 2 * np.sin(x.numpy()) * np.cos(x.numpy()))
 
 
 def test_dropping_the_output_frees_the_graph():
@@ -310,7 +310,7 @@ def test_dropping_the_output_frees_the_graph():
 def test_repeated_indices_accumulate():
     x = leaf([10.0, 20.0, 30.0])
     x[[0, 0, 2, 0]].sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [3.0, 0.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 0.0, 1.0])
     y = leaf([[1.0, 2.0], [3.0, 4.0]])
     (y[np.array([1, 1]), np.array([0, 0])] * Tensor(np.array([2.0, 5.0]))).sum().backward()
-    np.testing.assert_array_equal(y.grad.data, [[0.0, 0.0], [7.0, 0.0]])
+    np.testing.assert_array_equal(y.grad.numpy(), [[0.0, 0.0], [7.0, 0.0]])

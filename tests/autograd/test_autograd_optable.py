@@ -25,7 +25,7 @@ def leaves(arrays, requires_grad=True):
 def value(case, arrays):
     """fn at ndarrays, without recording (the finite differences call this a lot)."""
     with ag.no_grad():
-        return np.asarray(case.fn(*leaves(arrays, False)).data, dtype=np.float64)
+        return np.asarray(case.fn(*leaves(arrays, False)).numpy(), dtype=np.float64)
 
 
 def draw_like(shape, seed):
@@ -90,7 +90,7 @@ def test_value_float64(case: Case):
     want = case.reference(*arrays)
     assert isinstance(out, Tensor), f"{case.name}: returned {type(out).__name__}"
     assert out.dtype == want.dtype, f"{case.name}: dtype {out.dtype}, NumPy gives {want.dtype}"
-    assert_close(case, "value", out.data, want, rtol=1e-10, atol=1e-12)
+    assert_close(case, "value", out.numpy(), want, rtol=1e-10, atol=1e-12)
 
 
 @table("value32")
@@ -99,7 +99,7 @@ def test_value_float32_keeps_numpy_dtype(case: Case):
     out = case.fn(*[Tensor(a) for a in arrays])
     want = case.reference(*arrays)
     assert out.dtype == want.dtype, f"{case.name}: dtype {out.dtype}, NumPy gives {want.dtype}"
-    assert_close(case, "float32 value", out.data, want, rtol=1e-4, atol=1e-5)
+    assert_close(case, "float32 value", out.numpy(), want, rtol=1e-4, atol=1e-5)
 
 
 @table("graph")
@@ -128,7 +128,7 @@ def test_reverse_matches_finite_differences(case: Case):
     for i, (x, want) in enumerate(zip(xs, numeric_vjp(case, arrays, u))):
         assert x.grad is not None, f"{case.name}: input {i} got no gradient"
         assert x.grad.shape == x.shape and x.grad.dtype == x.dtype
-        assert_close(case, f"gradient of input {i}", x.grad.data, want, case.rtol)
+        assert_close(case, f"gradient of input {i}", x.grad.numpy(), want, case.rtol)
 
 
 @table("gradcheck")
@@ -143,11 +143,11 @@ def test_vjp_equals_grad(case: Case):
     u = cotangent(case, arrays)
     out, grads = ag.vjp(case.fn, tuple(Tensor(a) for a in arrays), Tensor(u))
     assert isinstance(grads, tuple) and len(grads) == len(arrays)
-    assert_close(case, "vjp's value", out.data, value(case, arrays), 1e-12)
+    assert_close(case, "vjp's value", out.numpy(), value(case, arrays), 1e-12)
     xs = leaves(arrays)
     want = ag.grad(case.fn(*xs), xs, Tensor(u))
     for i, (g, w) in enumerate(zip(grads, want)):
-        assert_close(case, f"vjp of input {i}", g.data, w.data, 1e-12)
+        assert_close(case, f"vjp of input {i}", g.numpy(), w.numpy(), 1e-12)
 
 
 # --- forward mode ------------------------------------------------------------------------
@@ -157,10 +157,10 @@ def test_forward_matches_finite_differences(case: Case):
     vs = [draw_like(a.shape, 10 + i) for i, a in enumerate(arrays)]
     out, tangent = ag.jvp(case.fn, tuple(Tensor(a) for a in arrays),
                           tuple(Tensor(v) for v in vs))
-    assert_close(case, "jvp's value", out.data, value(case, arrays), 1e-12)
+    assert_close(case, "jvp's value", out.numpy(), value(case, arrays), 1e-12)
     want = directional(lambda xs: value(case, xs), arrays, vs, case.eps)
     assert tangent.shape == out.shape
-    assert_close(case, "tangent", tangent.data, want, case.rtol)
+    assert_close(case, "tangent", tangent.numpy(), want, case.rtol)
 
 
 @table("adjoint")
@@ -172,8 +172,8 @@ def test_forward_and_reverse_are_adjoint(case: Case):
     primals = tuple(Tensor(a) for a in arrays)
     _, jv = ag.jvp(case.fn, primals, tuple(Tensor(v) for v in vs))
     _, jtu = ag.vjp(case.fn, primals, Tensor(u))
-    left = float(np.sum(u * jv.data))
-    right = sum(float(np.sum(g.data * v)) for g, v in zip(jtu, vs))
+    left = float(np.sum(u * jv.numpy()))
+    right = sum(float(np.sum(g.numpy() * v)) for g, v in zip(jtu, vs))
     assert left == pytest.approx(right, rel=max(case.rtol, 1e-9), abs=1e-9), case.name
 
 
@@ -182,7 +182,7 @@ def gradient_fn(case, u):
     """x -> d<u, f(x)>/dx, as float64 arrays (used for finite differences of the gradient)."""
     def fun(arrays):
         xs = leaves(arrays)
-        return np.concatenate([g.data.ravel() for g in ag.grad(case.fn(*xs), xs, Tensor(u))])
+        return np.concatenate([g.numpy().ravel() for g in ag.grad(case.fn(*xs), xs, Tensor(u))])
     return fun
 
 
@@ -206,12 +206,12 @@ def test_reverse_over_reverse(case: Case):
             e = [np.zeros_like(a) for a in arrays]
             e[i][j] = 1.0
             want[j] = np.dot(w, directional(gradient_fn(case, u0), arrays, e, 1e-5))
-        assert_close(case, f"second derivative in input {i}", d_xs[i].data, want, 1e-5)
+        assert_close(case, f"second derivative in input {i}", d_xs[i].numpy(), want, 1e-5)
     # h is linear in u: dh/du = J w, which the forward difference of f along w gives exactly.
     ws = np.split(w, np.cumsum([a.size for a in arrays])[:-1])
     jw = directional(lambda xs: value(case, xs), arrays,
                      [p.reshape(a.shape) for p, a in zip(ws, arrays)], case.eps)
-    assert_close(case, "d/du of the vjp", d_u.data, jw, case.rtol)
+    assert_close(case, "d/du of the vjp", d_u.numpy(), jw, case.rtol)
 
 
 @table("forward2")
@@ -229,7 +229,7 @@ def test_forward_over_reverse(case: Case):
     primals = tuple(Tensor(a, requires_grad=True) for a in arrays)
     _, hvp = ag.jvp(grad_of, primals, tuple(Tensor(v) for v in vs))
     want = directional(gradient_fn(case, u), arrays, vs, 1e-5)
-    assert_close(case, "forward-over-reverse", hvp.data, want, 1e-5)
+    assert_close(case, "forward-over-reverse", hvp.numpy(), want, 1e-5)
 
 
 # --- coverage ----------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def windows_reference(x, kernel, stride, padding):
 def test_sliding_windows_match_loop(kernel, stride, padding):
     x = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
     got = ag.sliding_windows(Tensor(x), kernel, stride, padding)
-    np.testing.assert_array_equal(got.data, windows_reference(x, kernel, stride, padding))
+    np.testing.assert_array_equal(got.numpy(), windows_reference(x, kernel, stride, padding))
 
 
 @pytest.mark.parametrize("kernel, stride, padding", CASES)
@@ -79,8 +79,8 @@ def test_windows_gradient_and_adjoint(kernel, stride, padding):
     # Col2Im is the adjoint: <im2col(x), g> == <x, col2im(g)>, and its own rules check out.
     g = rng.standard_normal(ag.sliding_windows(x, kernel, stride, padding).shape)
     back = col2im(Tensor(g), x.shape, kernel, stride, padding)
-    windows = ag.sliding_windows(x, kernel, stride, padding).data
-    np.testing.assert_allclose(np.sum(windows * g), np.sum(x.data * back.data), rtol=1e-12)
+    windows = ag.sliding_windows(x, kernel, stride, padding).numpy()
+    np.testing.assert_allclose(np.sum(windows * g), np.sum(x.numpy() * back.numpy()), rtol=1e-12)
     assert ag.gradcheck(lambda t: col2im(t, x.shape, kernel, stride, padding),
                         [Tensor(g, requires_grad=True)])
 
@@ -97,7 +97,7 @@ def test_windows_forward_mode_matches_reverse(kernel, stride, padding):
     out, jv = ag.jvp(f, Tensor(x), Tensor(v))
     u = rng.standard_normal(out.shape)
     _, (vjp,) = ag.vjp(f, (Tensor(x),), Tensor(u))
-    np.testing.assert_allclose(np.sum(u * jv.data), np.sum(vjp.data * v), rtol=1e-10)
+    np.testing.assert_allclose(np.sum(u * jv.numpy()), np.sum(vjp.numpy() * v), rtol=1e-10)
 
 
 def test_windows_errors_name_the_op_and_shapes():
@@ -119,7 +119,7 @@ def test_conv2d_matches_loop(kernel, stride, padding, bias):
     w = rng.standard_normal((4, 3) + kernel)
     b = rng.standard_normal(4) if bias else None
     got = F.conv2d(Tensor(x), Tensor(w), None if b is None else Tensor(b), stride, padding)
-    np.testing.assert_allclose(got.data, conv2d_reference(x, w, b, stride, padding), atol=1e-12)
+    np.testing.assert_allclose(got.numpy(), conv2d_reference(x, w, b, stride, padding), atol=1e-12)
 
 
 @pytest.mark.parametrize("kernel, stride, padding", CASES[:5])
@@ -150,8 +150,8 @@ def test_max_pool2d_matches_loop_and_gradient(kernel, stride, padding):
     x = rng.standard_normal((2, 3, 7, 6))  # continuous values: no ties
     got = F.max_pool2d(Tensor(x), kernel, stride, padding)
     expected = max_pool2d_reference(x, kernel, kernel if stride is None else stride, padding)
-    np.testing.assert_array_equal(got.data, expected)
-    assert np.isfinite(got.data).all()
+    np.testing.assert_array_equal(got.numpy(), expected)
+    assert np.isfinite(got.numpy()).all()
     small = Tensor(rng.standard_normal((1, 2, 5, 4)), requires_grad=True)
     assert ag.gradcheck(lambda t: F.max_pool2d(t, kernel, stride, padding), [small])
 
@@ -159,10 +159,10 @@ def test_max_pool2d_matches_loop_and_gradient(kernel, stride, padding):
 def test_max_pool2d_padding_never_wins_and_ties_split():
     x = Tensor(-np.ones((1, 1, 2, 2)) * 1e30, requires_grad=True)
     out = F.max_pool2d(x, 3, stride=1, padding=1)  # every window holds padding and -1e30s
-    np.testing.assert_array_equal(out.data, np.full((1, 1, 2, 2), -1e30))
+    np.testing.assert_array_equal(out.numpy(), np.full((1, 1, 2, 2), -1e30))
     x = Tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
     F.max_pool2d(x, 2).sum().backward()  # a four-way tie: each gets a quarter
-    np.testing.assert_array_equal(x.grad.data, np.full((1, 1, 2, 2), 0.25))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 1, 2, 2), 0.25))
     with ag.detect_anomaly():  # the padding is finite, so anomaly mode stays quiet
         F.max_pool2d(Tensor(np.ones((1, 1, 3, 3)), requires_grad=True), 2, 1, 1).sum().backward()
 
@@ -189,7 +189,7 @@ def test_conv2d_unbatched_input():
     rng = np.random.default_rng(7)
     x, w = rng.standard_normal((3, 5, 5)), rng.standard_normal((2, 3, 3, 3))
     got = F.conv2d(Tensor(x), Tensor(w), padding=1)
-    np.testing.assert_allclose(got.data, conv2d_reference(x[None], w, None, 1, 1)[0])
+    np.testing.assert_allclose(got.numpy(), conv2d_reference(x[None], w, None, 1, 1)[0])
 
 
 def test_conv2d_layer_init_keys_and_repr():
@@ -198,15 +198,15 @@ def test_conv2d_layer_init_keys_and_repr():
     assert list(conv.state_dict()) == ["weight", "bias"]
     assert conv.weight.shape == (4, 2, 3, 3) and conv.bias.shape == (4,)
     bound = 1 / np.sqrt(2 * 9)
-    assert np.abs(conv.weight.data).max() <= bound and np.abs(conv.bias.data).max() <= bound
+    assert np.abs(conv.weight.numpy()).max() <= bound and np.abs(conv.bias.numpy()).max() <= bound
     assert repr(conv) == "Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
     assert repr(nn.Conv2d(1, 2, (2, 3), stride=2, bias=False)) == (
         "Conv2d(1, 2, kernel_size=(2, 3), stride=(2, 2), bias=False)")
     assert repr(nn.MaxPool2d(2)) == (
         "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)")
     x = np.random.default_rng(8).standard_normal((2, 2, 6, 6))
-    np.testing.assert_allclose(conv(Tensor(x)).data, conv2d_reference(
-        x, conv.weight.data, conv.bias.data, 1, 1), atol=1e-12)
+    np.testing.assert_allclose(conv(Tensor(x)).numpy(), conv2d_reference(
+        x, conv.weight.numpy(), conv.bias.numpy(), 1, 1), atol=1e-12)
     assert conv(x.astype(np.float32)).dtype == np.float64  # raw arrays take the weight's dtype
 
 
@@ -222,7 +222,7 @@ def test_conv_layer_parameter_gradients_match_finite_differences():
 
     loss().backward()
     for name, p in model.named_parameters():
-        flat, numeric = p.data.reshape(-1), np.zeros(p.size)
+        flat, numeric = p.numpy().reshape(-1), np.zeros(p.size)
         for j in range(p.size):
             saved = flat[j]
             flat[j] = saved + 1e-6
@@ -230,5 +230,5 @@ def test_conv_layer_parameter_gradients_match_finite_differences():
             flat[j] = saved - 1e-6
             numeric[j] = (plus - loss().item()) / 2e-6
             flat[j] = saved
-        np.testing.assert_allclose(p.grad.data.reshape(-1), numeric, rtol=1e-5, atol=1e-7,
+        np.testing.assert_allclose(p.grad.numpy().reshape(-1), numeric, rtol=1e-5, atol=1e-7,
                                    err_msg=name)

@@ -27,7 +27,7 @@ def check_gradients(module, x, eps=1e-6):
     module.zero_grad()
     (module(x) * u).sum().backward()
     for name, p in module.named_parameters():
-        flat, numeric = p.data.reshape(-1), np.zeros(p.size)
+        flat, numeric = p.numpy().reshape(-1), np.zeros(p.size)
         for j in range(p.size):
             saved = flat[j]
             flat[j] = saved + eps
@@ -36,7 +36,7 @@ def check_gradients(module, x, eps=1e-6):
             minus = float((module(x) * u).sum().item())
             flat[j] = saved
             numeric[j] = (plus - minus) / (2 * eps)
-        np.testing.assert_allclose(p.grad.data.reshape(-1), numeric, rtol=1e-5, atol=1e-8,
+        np.testing.assert_allclose(p.grad.numpy().reshape(-1), numeric, rtol=1e-5, atol=1e-8,
                                    err_msg=f"{type(module).__name__}.{name}")
 
 
@@ -45,14 +45,14 @@ def test_linear_values_init_gradients():
     assert layer.weight.shape == (3, 5) and layer.bias.shape == (3,)
     assert list(layer.state_dict()) == ["weight", "bias"]
     x = rand(4, 5)
-    np.testing.assert_allclose(layer(Tensor(x)).data,
-                               x @ layer.weight.data.T + layer.bias.data)
+    np.testing.assert_allclose(layer(Tensor(x)).numpy(),
+                               x @ layer.weight.numpy().T + layer.bias.numpy())
     check_gradients(layer, x)
     check_gradients(nn.Linear(3, 2, bias=False), rand(2, 7, 3))  # leading batch axes
     big = nn.Linear(400, 300)  # kaiming_uniform_(a=√5) = U(±1/√fan_in); bias the same
     bound = 1 / np.sqrt(400)
-    assert np.abs(big.weight.data).max() <= bound and np.abs(big.bias.data).max() <= bound
-    assert abs(big.weight.data.std() - bound / np.sqrt(3)) < 0.02 * bound
+    assert np.abs(big.weight.numpy()).max() <= bound and np.abs(big.bias.numpy()).max() <= bound
+    assert abs(big.weight.numpy().std() - bound / np.sqrt(3)) < 0.02 * bound
     with pytest.raises(ag.ShapeError, match=r"linear: input of shape \(4, 4\).*\(3, 5\)"):
         layer(Tensor(rand(4, 4)))
 
@@ -63,9 +63,9 @@ def test_init_is_reproducible_under_manual_seed():
     nn.manual_seed(123)
     b = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
     for (name, p), q in zip(a.named_parameters(), b.parameters()):
-        np.testing.assert_array_equal(p.data, q.data, err_msg=name)
+        np.testing.assert_array_equal(p.numpy(), q.numpy(), err_msg=name)
     c = nn.Sequential(nn.Linear(3, 4), nn.Linear(4, 2))
-    assert not np.array_equal(c[0].weight.data, a[0].weight.data)
+    assert not np.array_equal(c[0].weight.numpy(), a[0].weight.numpy())
 
 
 @pytest.mark.parametrize("layer, reference", [
@@ -82,7 +82,7 @@ def test_init_is_reproducible_under_manual_seed():
 ])
 def test_activations(layer, reference):
     x = rand(4, 3)
-    np.testing.assert_allclose(layer(Tensor(x)).data, reference(x), rtol=1e-12)
+    np.testing.assert_allclose(layer(Tensor(x)).numpy(), reference(x), rtol=1e-12)
     check_gradients(layer, x)
 
 
@@ -114,16 +114,16 @@ def test_dropout_train_and_eval():
     drop = nn.Dropout(0.25)
     x = Tensor(np.ones((200, 100)), requires_grad=True)
     y = drop(x)
-    kept = y.data != 0
+    kept = y.numpy() != 0
     assert abs(1 - kept.mean() - 0.25) < 0.02  # about p of the entries are dropped
-    np.testing.assert_allclose(y.data[kept], 1 / 0.75)  # the survivors are scaled up
+    np.testing.assert_allclose(y.numpy()[kept], 1 / 0.75)  # the survivors are scaled up
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, kept / 0.75)
+    np.testing.assert_allclose(x.grad.numpy(), kept / 0.75)
     drop.eval()
     assert drop(x) is x  # identity in eval mode
     assert F.dropout(x, 0.5, training=False) is x and F.dropout(x, 0.0) is x
-    assert not F.dropout(x, 1.0).data.any()
-    same = [F.dropout(x, 0.5, generator=np.random.default_rng(3)).data for _ in range(2)]
+    assert not F.dropout(x, 1.0).numpy().any()
+    same = [F.dropout(x, 0.5, generator=np.random.default_rng(3)).numpy() for _ in range(2)]
     assert F.dropout(x, 0.5, True, False).shape == x.shape  # torch's (p, training, inplace)
     assert nn.Dropout(np.float32(0.5)).p == 0.5
     np.testing.assert_array_equal(*same)
@@ -133,43 +133,43 @@ def test_batchnorm_training_values_and_running_stats():
     bn = nn.BatchNorm1d(3, momentum=0.1)
     assert list(bn.state_dict()) == ["weight", "bias", "running_mean", "running_var",
                                      "num_batches_tracked"]
-    np.testing.assert_array_equal(bn.weight.data, 1)
-    np.testing.assert_array_equal(bn.bias.data, 0)
+    np.testing.assert_array_equal(bn.weight.numpy(), 1)
+    np.testing.assert_array_equal(bn.bias.numpy(), 0)
     nn.init.normal_(bn.weight)
     nn.init.normal_(bn.bias)
     x = rand(8, 3) * 2 + 5
-    y = bn(Tensor(x)).data
+    y = bn(Tensor(x)).numpy()
     mean, var = x.mean(0), x.var(0)
-    np.testing.assert_allclose(y, (x - mean) / np.sqrt(var + 1e-5) * bn.weight.data
-                               + bn.bias.data, rtol=1e-10)
-    np.testing.assert_allclose(bn.running_mean.data, 0.9 * 0 + 0.1 * mean)
-    np.testing.assert_allclose(bn.running_var.data, 0.9 * 1 + 0.1 * x.var(0, ddof=1))
+    np.testing.assert_allclose(y, (x - mean) / np.sqrt(var + 1e-5) * bn.weight.numpy()
+                               + bn.bias.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(bn.running_mean.numpy(), 0.9 * 0 + 0.1 * mean)
+    np.testing.assert_allclose(bn.running_var.numpy(), 0.9 * 1 + 0.1 * x.var(0, ddof=1))
     assert bn.num_batches_tracked.item() == 1
     bn(Tensor(x))
     assert bn.num_batches_tracked.item() == 2
     bn.eval()  # eval: the running statistics, nothing updated
-    stats = bn.running_mean.data.copy(), bn.running_var.data.copy()
+    stats = bn.running_mean.numpy().copy(), bn.running_var.numpy().copy()
     z = rand(4, 3, seed=1)
-    np.testing.assert_allclose(bn(Tensor(z)).data, (z - stats[0]) / np.sqrt(stats[1] + 1e-5)
-                               * bn.weight.data + bn.bias.data, rtol=1e-10)
-    np.testing.assert_array_equal(bn.running_mean.data, stats[0])
+    np.testing.assert_allclose(bn(Tensor(z)).numpy(), (z - stats[0]) / np.sqrt(stats[1] + 1e-5)
+                               * bn.weight.numpy() + bn.bias.numpy(), rtol=1e-10)
+    np.testing.assert_array_equal(bn.running_mean.numpy(), stats[0])
     assert bn.num_batches_tracked.item() == 2
 
 
 def test_batchnorm_3d_cumulative_and_untracked():
     bn = nn.BatchNorm1d(2, momentum=None)  # cumulative moving average
     a, b = rand(4, 2, 5), rand(4, 2, 5, seed=1)
-    ya = bn(Tensor(a)).data
+    ya = bn(Tensor(a)).numpy()
     mean = a.mean((0, 2), keepdims=True)
     np.testing.assert_allclose(ya, (a - mean) / np.sqrt(a.var((0, 2), keepdims=True) + 1e-5))
     bn(Tensor(b))
-    np.testing.assert_allclose(bn.running_mean.data, (a.mean((0, 2)) + b.mean((0, 2))) / 2)
+    np.testing.assert_allclose(bn.running_mean.numpy(), (a.mean((0, 2)) + b.mean((0, 2))) / 2)
     assert list(nn.BatchNorm1d(2, bias=False).state_dict()) == [
         "weight", "running_mean", "running_var", "num_batches_tracked"]
     free = nn.BatchNorm1d(2, affine=False, track_running_stats=False)
     assert list(free.state_dict()) == [] and list(free.parameters()) == []
     free.eval()  # no running statistics: batch statistics even in eval
-    np.testing.assert_allclose(free(Tensor(a)).data, ya)
+    np.testing.assert_allclose(free(Tensor(a)).numpy(), ya)
 
 
 def test_batchnorm_gradients_and_errors():
@@ -191,13 +191,13 @@ def test_layernorm_values_and_gradients():
     nn.init.normal_(ln.bias)
     x = rand(3, 4) * 3 + 1
     expected = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-5)
-    np.testing.assert_allclose(ln(Tensor(x)).data, expected * ln.weight.data + ln.bias.data,
-                               rtol=1e-10)
+    want = expected * ln.weight.numpy() + ln.bias.numpy()
+    np.testing.assert_allclose(ln(Tensor(x)).numpy(), want, rtol=1e-10)
     check_gradients(ln, x)
     ln2 = nn.LayerNorm((2, 3), elementwise_affine=False)
     x2 = rand(2, 2, 3)
     m, v = x2.mean((1, 2), keepdims=True), x2.var((1, 2), keepdims=True)
-    np.testing.assert_allclose(ln2(Tensor(x2)).data, (x2 - m) / np.sqrt(v + 1e-5), rtol=1e-10)
+    np.testing.assert_allclose(ln2(Tensor(x2)).numpy(), (x2 - m) / np.sqrt(v + 1e-5), rtol=1e-10)
     assert list(ln2.parameters()) == []
     check_gradients(nn.LayerNorm((2, 3)), x2)
     with pytest.raises(ag.ShapeError, match="normalized shape"):
@@ -210,9 +210,9 @@ def test_embedding_values_gradients_and_errors():
     idx = np.array([[0, 4, 4], [2, 0, 4]])
     out = emb(Tensor(idx))
     assert out.shape == (2, 3, 3)
-    np.testing.assert_array_equal(out.data, emb.weight.data[idx])
+    np.testing.assert_array_equal(out.numpy(), emb.weight.numpy()[idx])
     out.sum().backward()  # repeated indices accumulate
-    np.testing.assert_array_equal(emb.weight.grad.data[:, 0], [2, 0, 1, 0, 3])
+    np.testing.assert_array_equal(emb.weight.grad.numpy()[:, 0], [2, 0, 1, 0, 3])
     with pytest.raises(IndexError, match=r"index 5 .*0 <= index < 5"):
         emb(np.array([1, 5]))
     with pytest.raises(IndexError, match="index -1"):
@@ -220,11 +220,11 @@ def test_embedding_values_gradients_and_errors():
     with pytest.raises(TypeError, match="integers"):
         emb(Tensor([0.0, 1.0]))
     big = nn.Embedding(1000, 50)  # N(0, 1) init
-    assert abs(big.weight.data.mean()) < 0.02 and abs(big.weight.data.std() - 1) < 0.02
+    assert abs(big.weight.numpy().mean()) < 0.02 and abs(big.weight.numpy().std() - 1) < 0.02
 
 
 def test_one_hot():
-    np.testing.assert_array_equal(F.one_hot(np.array([0, 2, 1])).data,
+    np.testing.assert_array_equal(F.one_hot(np.array([0, 2, 1])).numpy(),
                                   [[1, 0, 0], [0, 0, 1], [0, 1, 0]])
     assert F.one_hot(Tensor(np.array([[1], [0]])), 4).shape == (2, 1, 4)
     assert F.one_hot(np.array([1]), 3).dtype == np.int64
@@ -237,10 +237,10 @@ def test_forward_mode_and_hessian_through_a_model():
                           nn.Flatten(), nn.LayerNorm(8), nn.Linear(8, 3), nn.BatchNorm1d(3))
     x, v = rand(4, 1, 4, 4), rand(4, 1, 4, 4, seed=1)
     _, jv = ag.jvp(lambda t: model(t), Tensor(x), Tensor(v))
-    numeric = (model(Tensor(x + 1e-6 * v)).data - model(Tensor(x - 1e-6 * v)).data) / 2e-6
-    np.testing.assert_allclose(jv.data, numeric, rtol=1e-5, atol=1e-8)
+    numeric = (model(Tensor(x + 1e-6 * v)).numpy() - model(Tensor(x - 1e-6 * v)).numpy()) / 2e-6
+    np.testing.assert_allclose(jv.numpy(), numeric, rtol=1e-5, atol=1e-8)
     labels = np.array([0, 1, 2, 0])
     h = ag.hessian(lambda t: F.cross_entropy(model(t.reshape(4, 1, 4, 4)), labels),
                    Tensor(x.reshape(-1)))
     assert h.shape == (64, 64)
-    np.testing.assert_allclose(h.data, h.data.T, atol=1e-12)
+    np.testing.assert_allclose(h.numpy(), h.numpy().T, atol=1e-12)

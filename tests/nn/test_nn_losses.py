@@ -49,8 +49,8 @@ def test_elementwise_losses(name, module, fn, x, t, reference, reduction):
     per = reference(x, t)
     expected = {"mean": per.mean(), "sum": per.sum(), "none": per}[reduction]
     got = module(reduction=reduction)(Tensor(x), Tensor(t))
-    np.testing.assert_allclose(got.data, expected, rtol=1e-10)
-    np.testing.assert_allclose(fn(Tensor(x), t, reduction=reduction).data, expected, rtol=1e-10)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-10)
+    np.testing.assert_allclose(fn(Tensor(x), t, reduction=reduction).numpy(), expected, rtol=1e-10)
     assert ag.gradcheck(lambda a: fn(a, Tensor(t), reduction=reduction),
                         [Tensor(x, requires_grad=True)])
 
@@ -60,9 +60,9 @@ def test_cross_entropy_and_nll(reduction):
     per = -log_softmax(X)[np.arange(5), LABELS]
     expected = {"mean": per.mean(), "sum": per.sum(), "none": per}[reduction]
     got = nn.CrossEntropyLoss(reduction=reduction)(Tensor(X), Tensor(LABELS))
-    np.testing.assert_allclose(got.data, expected, rtol=1e-10)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-10)
     nll = nn.NLLLoss(reduction=reduction)(Tensor(log_softmax(X)), LABELS)
-    np.testing.assert_allclose(nll.data, expected, rtol=1e-10)
+    np.testing.assert_allclose(nll.numpy(), expected, rtol=1e-10)
     for fn in (F.cross_entropy, F.nll_loss):
         assert ag.gradcheck(lambda a, fn=fn: fn(a, LABELS, reduction=reduction),
                             [Tensor(X, requires_grad=True)])
@@ -72,7 +72,7 @@ def test_cross_entropy_gradient_is_softmax_minus_onehot():
     x = Tensor(X, requires_grad=True)
     F.cross_entropy(x, LABELS).backward()
     softmax = np.exp(log_softmax(X))
-    np.testing.assert_allclose(x.grad.data, (softmax - np.eye(4)[LABELS]) / 5, rtol=1e-10)
+    np.testing.assert_allclose(x.grad.numpy(), (softmax - np.eye(4)[LABELS]) / 5, rtol=1e-10)
 
 
 def test_cross_entropy_ignore_index_and_weight():
@@ -80,15 +80,15 @@ def test_cross_entropy_ignore_index_and_weight():
     per = -log_softmax(X)[np.arange(5), np.where(labels < 0, 0, labels)]
     kept = labels >= 0
     got = F.cross_entropy(Tensor(X), labels)
-    np.testing.assert_allclose(got.data, per[kept].mean(), rtol=1e-10)
-    none = F.cross_entropy(Tensor(X), labels, reduction="none").data
+    np.testing.assert_allclose(got.numpy(), per[kept].mean(), rtol=1e-10)
+    none = F.cross_entropy(Tensor(X), labels, reduction="none").numpy()
     np.testing.assert_allclose(none, np.where(kept, per, 0), rtol=1e-10)
     custom = F.cross_entropy(Tensor(X), np.array([1, 2, 0, 0, 2]), ignore_index=2)
     assert custom.item() == pytest.approx(-log_softmax(X)[[0, 2, 3], [1, 0, 0]].mean())
     w = np.array([1.0, 2.0, 0.5, 3.0])
     weighted = F.cross_entropy(Tensor(X), LABELS, weight=w)
     per_all = -log_softmax(X)[np.arange(5), LABELS]
-    np.testing.assert_allclose(weighted.data, (w[LABELS] * per_all).sum() / w[LABELS].sum())
+    np.testing.assert_allclose(weighted.numpy(), (w[LABELS] * per_all).sum() / w[LABELS].sum())
     assert np.isnan(F.cross_entropy(Tensor(X), np.full(5, -100)).item())  # all ignored: NaN
 
 
@@ -97,7 +97,7 @@ def test_cross_entropy_is_stable_for_huge_logits():
     loss = F.cross_entropy(x, np.array([0, 0]))
     assert loss.item() == pytest.approx(1000.0)  # (0 + 2000) / 2
     loss.backward()
-    assert np.isfinite(x.grad.data).all()
+    assert np.isfinite(x.grad.numpy()).all()
 
 
 def test_class_target_errors():
@@ -136,18 +136,18 @@ def test_bce_checks_range_and_clamps_log():
         nn.BCELoss()(Tensor([-0.1]), Tensor([0.0]))
     p = Tensor(np.array([0.0, 1.0, 0.0, 1.0]), requires_grad=True)
     loss = F.binary_cross_entropy(p, np.array([1.0, 0.0, 0.0, 1.0]), reduction="none")
-    np.testing.assert_allclose(loss.data, [100, 100, 0, 0])  # log clamped at -100, as torch
+    np.testing.assert_allclose(loss.numpy(), [100, 100, 0, 0])  # log clamped at -100, as torch
     loss.sum().backward()
-    assert np.isfinite(p.grad.data).all()
+    assert np.isfinite(p.grad.numpy()).all()
 
 
 def test_bce_with_logits_is_finite_at_extremes_and_exact_at_zero():
     x = Tensor(np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0]), requires_grad=True)
     t = np.array([1.0, 0.0, 0.0, 1.0, 1.0])
     loss = F.binary_cross_entropy_with_logits(x, t, reduction="none")
-    np.testing.assert_allclose(loss.data, [0, 0, 1000, 1000, np.log(2)])
+    np.testing.assert_allclose(loss.numpy(), [0, 0, 1000, 1000, np.log(2)])
     loss.sum().backward()
-    np.testing.assert_allclose(x.grad.data, [0, 0, 1, -1, -0.5])  # σ(x) - t, also at x = 0
+    np.testing.assert_allclose(x.grad.numpy(), [0, 0, 1, -1, -0.5])  # σ(x) - t, also at x = 0
     x32 = Tensor(np.array([1000.0, -1000.0], dtype=np.float32))
     out = F.binary_cross_entropy_with_logits(x32, np.array([0.0, 1.0]))
     assert out.dtype == np.float32 and out.item() == pytest.approx(1000.0)
@@ -157,11 +157,11 @@ def test_bce_weights():
     w = np.array([1.0, 2.0, 0.0, 1.0])
     got = F.binary_cross_entropy(Tensor(P), B, weight=w, reduction="sum")
     per = -(B * np.log(P) + (1 - B) * np.log(1 - P))
-    np.testing.assert_allclose(got.data, (per * w).sum())
+    np.testing.assert_allclose(got.numpy(), (per * w).sum())
     pw = np.array([3.0, 1.0, 1.0, 0.5])
     got = F.binary_cross_entropy_with_logits(Tensor(X), B, pos_weight=pw, reduction="none")
     expected = -(pw * B * np.log(sigmoid(X)) + (1 - B) * np.log(1 - sigmoid(X)))
-    np.testing.assert_allclose(got.data, expected, rtol=1e-10)
+    np.testing.assert_allclose(got.numpy(), expected, rtol=1e-10)
 
 
 def test_hinge_targets_must_be_plus_minus_one():
@@ -169,7 +169,7 @@ def test_hinge_targets_must_be_plus_minus_one():
         F.hinge_loss(Tensor([0.5, 0.2]), np.array([1.0, 0.0]))
     assert repr(nn.HingeLoss(margin=2.0)) == "HingeLoss(margin=2.0)"
     got = nn.HingeLoss(margin=2.0, reduction="none")(Tensor([0.5, 3.0]), np.array([1, -1]))
-    np.testing.assert_allclose(got.data, [1.5, 5.0])
+    np.testing.assert_allclose(got.numpy(), [1.5, 5.0])
 
 
 def test_targets_keep_the_input_dtype():

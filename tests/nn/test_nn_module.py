@@ -105,7 +105,7 @@ def test_zero_grad_and_gradients_flow_to_every_parameter():
     (a.sum() + (b * b).sum()).backward()
     assert all(p.grad is not None and p.grad.shape == p.shape for p in net.parameters())
     net.zero_grad(set_to_none=False)
-    assert all(p.grad is not None and not p.grad.data.any() for p in net.parameters())
+    assert all(p.grad is not None and not p.grad.numpy().any() for p in net.parameters())
     net.zero_grad()
     assert all(p.grad is None for p in net.parameters())
 
@@ -118,7 +118,7 @@ def test_state_dict_keys_shapes_and_copies():
     assert state["heads.b.weight"].shape == (2, 4) and state["encoder.0.bias"].shape == (4,)
     assert state["extra.0.num_batches_tracked"].dtype == np.int64
     state["encoder.0.weight"][...] = 7  # a copy: the model is untouched
-    assert not (net.encoder[0].weight.data == 7).any()
+    assert not (net.encoder[0].weight.numpy() == 7).any()
     kept = net.state_dict(keep_vars=True)
     assert kept["encoder.0.weight"] is net.encoder[0].weight
 
@@ -145,7 +145,7 @@ def test_load_state_dict_strict_names_every_problem_at_once():
     del state["0.bias"], state["1.running_var"]
     state["0.weight"] = np.zeros((3, 5))
     state["2.weight"] = np.zeros(1)
-    before = model[0].weight.data.copy()
+    before = model[0].weight.numpy().copy()
     with pytest.raises(nn.StateDictError) as info:
         model.load_state_dict(state)
     message = str(info.value)
@@ -154,7 +154,7 @@ def test_load_state_dict_strict_names_every_problem_at_once():
                   "size mismatch for 0.weight", "(3, 5)", "(3, 2)", "Sequential"]:
         assert piece in message, (piece, message)
     assert isinstance(info.value, RuntimeError) and isinstance(info.value, ValueError)
-    np.testing.assert_array_equal(model[0].weight.data, before)  # nothing was copied
+    np.testing.assert_array_equal(model[0].weight.numpy(), before)  # nothing was copied
 
 
 def test_load_state_dict_non_strict_reports_missing_and_unexpected():
@@ -162,7 +162,7 @@ def test_load_state_dict_non_strict_reports_missing_and_unexpected():
     state = {"weight": np.ones((3, 2)), "extra": np.ones(1)}
     missing, unexpected = model.load_state_dict(state, strict=False)
     assert missing == ["bias"] and unexpected == ["extra"]
-    np.testing.assert_array_equal(model.weight.data, np.ones((3, 2)))
+    np.testing.assert_array_equal(model.weight.numpy(), np.ones((3, 2)))
     with pytest.raises(nn.StateDictError, match="size mismatch for weight"):
         model.load_state_dict({"weight": np.ones((2, 2))}, strict=False)
 
@@ -203,7 +203,7 @@ def test_sequential_indexing_len_iteration_append():
     with pytest.raises(TypeError, match="not a Module"):
         nn.Sequential(nn.ReLU(), "relu")
     x = Tensor(np.ones((4, 2), dtype=np.float32))
-    np.testing.assert_allclose(seq(x).data, c(b(a(x))).data)
+    np.testing.assert_allclose(seq(x).numpy(), c(b(a(x))).numpy())
     named = nn.Sequential({"fc": nn.Linear(2, 2), "act": nn.ReLU()})
     assert list(named.state_dict()) == ["fc.weight", "fc.bias"]
 
@@ -264,8 +264,8 @@ def test_forward_must_be_written_and_call_dispatches():
 def test_deepcopy_apply_and_requires_grad():
     model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
     clone = copy.deepcopy(model)
-    clone[0].weight.data[...] = 0
-    assert model[0].weight.data.any()
+    clone[0].weight.numpy()[...] = 0
+    assert model[0].weight.numpy().any()
     assert isinstance(clone[0].weight, nn.Parameter) and clone[0].weight.requires_grad
     seen = []
     model.apply(lambda m: seen.append(type(m).__name__))

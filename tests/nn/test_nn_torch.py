@@ -32,15 +32,15 @@ def compare(ours, theirs, x, atol=1e-10):
     floating = x.dtype.kind == "f"
     xt, tx = Tensor(x, requires_grad=floating), torch.tensor(x, requires_grad=floating)
     out, tout = ours(xt), theirs(tx)  # one step each: batch norm's running stats move once
-    np.testing.assert_allclose(out.data, tout.detach().numpy(), atol=atol)
+    np.testing.assert_allclose(out.numpy(), tout.detach().numpy(), atol=atol)
     u = rand(*out.shape, seed=7)
     (out * Tensor(u)).sum().backward()
     (tout * torch.tensor(u)).sum().backward()
     if floating:
-        np.testing.assert_allclose(xt.grad.data, tx.grad.numpy(), atol=atol)
+        np.testing.assert_allclose(xt.grad.numpy(), tx.grad.numpy(), atol=atol)
     theirs_params = dict(theirs.named_parameters())
     for name, p in ours.named_parameters():
-        np.testing.assert_allclose(p.grad.data, theirs_params[name].grad.numpy(), atol=atol,
+        np.testing.assert_allclose(p.grad.numpy(), theirs_params[name].grad.numpy(), atol=atol,
                                    err_msg=name)
     for name, value in theirs.state_dict().items():  # running statistics too
         np.testing.assert_allclose(ours.state_dict()[name], value.numpy(), atol=atol,
@@ -78,7 +78,7 @@ def test_batchnorm_eval_matches_pytorch_after_training_steps():
     ours.eval()
     theirs.eval()
     x = rand(4, 3, seed=9)
-    np.testing.assert_allclose(ours(Tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(),
+    np.testing.assert_allclose(ours(Tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                atol=1e-12)
     assert ours.num_batches_tracked.item() == theirs.num_batches_tracked.item() == 3
 
@@ -128,16 +128,16 @@ def test_losses_match_pytorch(index, reduction):
     ours_x, theirs_x = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
     ours, theirs = fn(ours_x, target, reduction=reduction, **kwargs), \
         tfn(theirs_x, ttarget, reduction=reduction, **tkwargs)
-    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
     u = rand(*ours.shape, seed=4)
     (ours * Tensor(u)).sum().backward()
     (theirs * torch.tensor(u)).sum().backward()
-    np.testing.assert_allclose(ours_x.grad.data, theirs_x.grad.numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(ours_x.grad.numpy(), theirs_x.grad.numpy(), rtol=1e-9, atol=1e-12)
 
 
 def test_bce_clamp_matches_pytorch():
     p, t = np.array([0.0, 1.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0, 1.0])
-    ours = F.binary_cross_entropy(Tensor(p), Tensor(t), reduction="none").data
+    ours = F.binary_cross_entropy(Tensor(p), Tensor(t), reduction="none").numpy()
     theirs = torch.nn.functional.binary_cross_entropy(torch.tensor(p), torch.tensor(t),
                                                       reduction="none").numpy()
     np.testing.assert_allclose(ours, theirs)
@@ -155,4 +155,4 @@ def test_clip_grad_norm_matches_pytorch():
         ttotal = torch.nn.utils.clip_grad_norm_(theirs, 0.5, norm_type)
         assert float(total) == pytest.approx(float(ttotal), rel=1e-10)
         for p, q in zip(ours, theirs):
-            np.testing.assert_allclose(p.grad.data, q.grad.numpy(), rtol=1e-10)
+            np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-10)

@@ -21,7 +21,7 @@ def sgd_step(model, lr):
 def accuracy(model, X, y):
     model.eval()
     with ag.no_grad():
-        pred = model(Tensor(X)).data.argmax(axis=1)
+        pred = model(Tensor(X)).numpy().argmax(axis=1)
     model.train()
     return float((pred == y).mean())
 
@@ -76,12 +76,12 @@ def test_binary_logistic_output_with_bce_with_logits():
     for epoch in range(40):
         for xb, yb in nn.batches(X, y, batch_size=32, seed=epoch):
             logits = model(xb).reshape(-1)
-            loss = F.binary_cross_entropy_with_logits(logits, yb.data.astype(np.float32))
+            loss = F.binary_cross_entropy_with_logits(logits, yb.numpy().astype(np.float32))
             model.zero_grad()
             loss.backward()
             sgd_step(model, 0.2)
     with ag.no_grad():
-        pred = model(Tensor(X)).data.reshape(-1) > 0
+        pred = model(Tensor(X)).numpy().reshape(-1) > 0
     assert (pred == y).mean() >= 0.95
 
 

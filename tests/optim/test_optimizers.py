@@ -134,9 +134,9 @@ def run_steps(opt, p, grads):
     """Feed `grads` one step at a time; return a copy of the parameter after each step."""
     out = []
     for g in grads:
-        p.grad = Tensor(np.array(g, dtype=p.data.dtype))
+        p.grad = Tensor(np.array(g, dtype=p.numpy().dtype))
         opt.step()
-        out.append(p.data.copy())
+        out.append(p.numpy().copy())
     return out
 
 
@@ -219,14 +219,14 @@ def test_updates_in_place_in_the_parameter_dtype_without_touching_the_gradient(c
         grad = Tensor(g.astype(np.float32))
         p.grad = grad
         opt.step()
-        assert p.data is array, "the update must write into the parameter's own array"
-        np.testing.assert_array_equal(grad.data, g.astype(np.float32))
-    assert p.data.dtype == np.float32 and p.grad_fn is None
+        assert p.numpy() is array, "the update must write into the parameter's own array"
+        np.testing.assert_array_equal(grad.numpy(), g.astype(np.float32))
+    assert p.numpy().dtype == np.float32 and p.grad_fn is None
     for key, value in opt.state[p].items():
         if isinstance(value, np.ndarray):
             assert value.dtype == np.float32, f"state[{key!r}] is {value.dtype}"
     want = ref(P0.copy(), GRADS, **kwargs)[-1]
-    np.testing.assert_allclose(p.data, want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(p.numpy(), want, rtol=1e-5, atol=1e-6)
 
 
 def test_parameters_without_a_gradient_are_skipped():
@@ -234,7 +234,7 @@ def test_parameters_without_a_gradient_are_skipped():
     opt = optim.Adam([a, b], lr=0.1)
     a.grad = Tensor(GRADS[0].copy())
     opt.step()
-    np.testing.assert_array_equal(b.data, P0)
+    np.testing.assert_array_equal(b.numpy(), P0)
     assert b not in opt.state and opt.state[a]["step"] == 1
 
 
@@ -247,8 +247,8 @@ def test_param_groups_take_their_own_options_and_defaults_fill_the_rest():
     for g in GRADS:
         a.grad, b.grad = Tensor(g.copy()), Tensor(g.copy())
         opt.step()
-    np.testing.assert_allclose(a.data, sgd_ref(P0, GRADS, lr=0.1)[-1], rtol=1e-12)
-    np.testing.assert_allclose(b.data, sgd_ref(P0, GRADS, lr=0.01, momentum=0.9)[-1],
+    np.testing.assert_allclose(a.numpy(), sgd_ref(P0, GRADS, lr=0.1)[-1], rtol=1e-12)
+    np.testing.assert_allclose(b.numpy(), sgd_ref(P0, GRADS, lr=0.01, momentum=0.9)[-1],
                                rtol=1e-12)
 
 
@@ -271,9 +271,9 @@ def test_zero_grad_drops_or_zeroes_the_gradient():
     p = make_param()
     opt = optim.SGD([p], lr=0.1)
     p.grad = Tensor(GRADS[0].copy())
-    array = p.grad.data
+    array = p.grad.numpy()
     opt.zero_grad(set_to_none=False)
-    assert p.grad.data is array and not array.any()
+    assert p.grad.numpy() is array and not array.any()
     opt.zero_grad()
     assert p.grad is None
     opt.zero_grad()  # nothing to clear is fine
@@ -290,7 +290,7 @@ def test_step_with_a_closure_returns_its_loss():
         return 42.0
 
     assert opt.step(closure) == 42.0 and len(calls) == 1
-    np.testing.assert_allclose(p.data, P0 - 0.1 * GRADS[0], rtol=1e-12)
+    np.testing.assert_allclose(p.numpy(), P0 - 0.1 * GRADS[0], rtol=1e-12)
     assert opt.step() is None
 
 
@@ -305,7 +305,7 @@ def test_a_fresh_optimizer_loaded_mid_run_continues_bit_for_bit(cls, kwargs, ref
     saved = opt.state_dict()
     snapshot = {k: np.copy(v) for k, v in saved["state"][0].items()}
 
-    q = make_param(p.data.copy())
+    q = make_param(p.numpy().copy())
     resumed = cls([q], **dict(kwargs, lr=0.123))  # hyperparameters come back from the dict too
     resumed.load_state_dict(saved)
     for value in saved["state"][0].values():  # the loaded state must not alias the source
@@ -427,9 +427,9 @@ def test_minimises_an_ill_conditioned_quadratic(cls, kwargs):
     p = make_param(np.zeros(3))
     opt = cls([p], **kwargs)
     for _ in range(2000):
-        p.grad = Tensor(d * (p.data - c))
+        p.grad = Tensor(d * (p.numpy() - c))
         opt.step()
-    np.testing.assert_allclose(p.data, c, atol=1e-3)
+    np.testing.assert_allclose(p.numpy(), c, atol=1e-3)
 
 
 def test_trains_through_the_engine():
@@ -443,4 +443,4 @@ def test_trains_through_the_engine():
         loss = (diff * diff).sum()
         loss.backward()
         opt.step()
-    np.testing.assert_allclose(w.data, target, atol=1e-3)
+    np.testing.assert_allclose(w.numpy(), target, atol=1e-3)

@@ -38,7 +38,7 @@ def test_off_by_default_and_results_unchanged():
     x = Tensor(np.array([-1.0, 0.0, 4.0]), requires_grad=True)
     with quiet():
         y = x.log()                               # NaN and -inf: no error when off
-    assert np.isnan(y.data[0]) and np.isneginf(y.data[1])
+    assert np.isnan(y.numpy()[0]) and np.isneginf(y.numpy()[1])
 
     def f(x):
         return (x.tanh() * x.exp()).sum() / (x * x + 1.0).sqrt().sum()
@@ -52,7 +52,7 @@ def test_off_by_default_and_results_unchanged():
         out_watched = f(watched)
         out_watched.backward()
     assert out_plain.item() == out_watched.item()
-    np.testing.assert_array_equal(plain.grad.data, watched.grad.data)
+    np.testing.assert_array_equal(plain.grad.numpy(), watched.grad.numpy())
 
 
 def test_forward_nan_names_the_op_and_the_line():
@@ -134,7 +134,7 @@ def test_without_anomaly_the_nan_gradient_passes_silently():
     a = Tensor(np.array([0.0, 4.0]), requires_grad=True)
     with quiet():
         (a.sqrt() * Tensor(np.array([0.0, 1.0]))).sum().backward()
-    assert np.isnan(a.grad.data[0]) and a.grad.data[1] == 0.25
+    assert np.isnan(a.grad.numpy()[0]) and a.grad.numpy()[1] == 0.25
 
 
 def test_switch_turns_it_on_and_off():
@@ -146,7 +146,7 @@ def test_switch_turns_it_on_and_off():
     ag.set_detect_anomaly(False)
     assert not ag.is_anomaly_enabled()
     with quiet():
-        assert np.isnan(x.sqrt().data[0])
+        assert np.isnan(x.sqrt().numpy()[0])
 
 
 def test_context_manager_restores_the_previous_state_even_after_an_error():
@@ -191,7 +191,7 @@ def test_anomaly_state_is_thread_local():
     # The worker switched anomaly on for itself; the main thread left its block: off here.
     assert not ag.is_anomaly_enabled()
     with quiet():
-        assert np.isnan(Tensor(np.array([-1.0])).log().data[0])
+        assert np.isnan(Tensor(np.array([-1.0])).log().numpy()[0])
     release.set()
     worker.join(5)
     if errors:

@@ -153,7 +153,7 @@ def test_nothing_changed_after_a_refused_in_place_update():
     with pytest.raises(TypeError):
         i = Tensor(np.arange(3))
         i += 0.5
-    np.testing.assert_array_equal(x.data, [0.0, 1.0, 2.0])
+    np.testing.assert_array_equal(x.numpy(), [0.0, 1.0, 2.0])
     assert x._version == 0 and i._version == 0
 
 

@@ -24,17 +24,17 @@ def _kink(values, guards):
 
 
 def _exp(t, guards):
-    guards.append(float(np.max(t.data, initial=-np.inf)) < 8.0)  # keep exp(exp(...)) finite
+    guards.append(float(np.max(t.numpy(), initial=-np.inf)) < 8.0)  # keep exp(exp(...)) finite
     return ag.exp(t)
 
 
 def _relu(t, guards):
-    _kink(t.data, guards)
+    _kink(t.numpy(), guards)
     return t.relu()
 
 
 def _abs(t, guards):
-    _kink(t.data, guards)
+    _kink(t.numpy(), guards)
     return abs(t)
 
 
@@ -55,7 +55,7 @@ UNARY = {
 
 
 def _maximum(a, b, guards):
-    _kink(np.subtract(a.data, b.data), guards)
+    _kink(np.subtract(a.numpy(), b.numpy()), guards)
     return ag.maximum(a, b)
 
 
@@ -84,7 +84,7 @@ def _max_gap(data, axis):
 
 def _reduce(kind, t, axis, keepdims, guards):
     if kind == "max":
-        guards.append(_max_gap(t.data, axis) > MARGIN)
+        guards.append(_max_gap(t.numpy(), axis) > MARGIN)
         return t.max(axis=axis, keepdims=keepdims)
     if kind == "sum":
         return ag.sum(t, axis=axis, keepdims=keepdims)
@@ -189,7 +189,8 @@ def test_random_graphs_reverse_forward_and_finite_differences_agree(program):
     guards = []
     with ag.no_grad():
         value = evaluate(program, [Tensor(d) for d in data], guards)
-    assume(all(guards) and np.all(np.isfinite(value.data)) and np.all(np.abs(value.data) < 1e6))
+    v = value.numpy()
+    assume(all(guards) and np.all(np.isfinite(v)) and np.all(np.abs(v) < 1e6))
 
     def f(*xs):
         return evaluate(program, xs, [])
@@ -203,19 +204,19 @@ def test_random_graphs_reverse_forward_and_finite_differences_agree(program):
     out_f, jv = ag.jvp(f, tuple(Tensor(d) for d in data), tuple(v))
     u = rng.standard_normal(out_f.shape)
     out_r, jtu = ag.vjp(f, tuple(Tensor(d) for d in data), u)
-    np.testing.assert_allclose(out_f.data, value.data, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(out_r.data, value.data, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out_f.numpy(), value.numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out_r.numpy(), value.numpy(), rtol=1e-12, atol=1e-12)
     assert jv.shape == out_f.shape and [g.shape for g in jtu] == [tuple(s) for s in shapes]
-    lhs = float(np.sum(u * jv.data))
-    rhs = float(sum(np.sum(g.data * w) for g, w in zip(jtu, v)))
-    scale = 1.0 + float(np.sum(np.abs(u * jv.data))) + float(
-        sum(np.sum(np.abs(g.data * w)) for g, w in zip(jtu, v)))
+    lhs = float(np.sum(u * jv.numpy()))
+    rhs = float(sum(np.sum(g.numpy() * w) for g, w in zip(jtu, v)))
+    scale = 1.0 + float(np.sum(np.abs(u * jv.numpy()))) + float(
+        sum(np.sum(np.abs(g.numpy() * w)) for g, w in zip(jtu, v)))
     assert abs(lhs - rhs) <= 1e-10 * scale, (lhs, rhs, describe(program))
 
     # Forward mode against a central difference along v.
     eps = 1e-6
     with ag.no_grad():
-        plus = evaluate(program, [Tensor(d + eps * w) for d, w in zip(data, v)], []).data
-        minus = evaluate(program, [Tensor(d - eps * w) for d, w in zip(data, v)], []).data
-    np.testing.assert_allclose(jv.data, (plus - minus) / (2 * eps), rtol=1e-4, atol=1e-5,
+        plus = evaluate(program, [Tensor(d + eps * w) for d, w in zip(data, v)], []).numpy()
+        minus = evaluate(program, [Tensor(d - eps * w) for d, w in zip(data, v)], []).numpy()
+    np.testing.assert_allclose(jv.numpy(), (plus - minus) / (2 * eps), rtol=1e-4, atol=1e-5,
                                err_msg=describe(program))

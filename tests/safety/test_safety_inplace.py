@@ -41,17 +41,17 @@ AUGMENTED = [
 @pytest.mark.parametrize("other_kind", ["tensor", "broadcast row", "python scalar", "ndarray"])
 def test_augmented_values_version_and_identity(name, apply, ref, other_kind):
     x = Tensor(B.copy())
-    array = x.data
+    array = x.numpy()
     other = {"tensor": Tensor(B[::-1].copy()), "broadcast row": Tensor(ROW ** 2 + 1),
              "python scalar": 1.5, "ndarray": B[::-1] + 0.25}[other_kind]
-    other_array = other.data if isinstance(other, Tensor) else other
+    other_array = other.numpy() if isinstance(other, Tensor) else other
     expected = ref(B, other_array)
 
     result = apply(x, other)
 
     assert result is x, f"{name} must return the same tensor object"
-    assert x.data is array, f"{name} outside a graph must write into the tensor's own array"
-    np.testing.assert_allclose(x.data, expected, rtol=1e-12)
+    assert x.numpy() is array, f"{name} outside a graph must write into the tensor's own array"
+    np.testing.assert_allclose(x.numpy(), expected, rtol=1e-12)
     assert x._version == 1
     assert x.dtype == np.float64 and x.grad_fn is None
 
@@ -65,20 +65,20 @@ def test_python_augmented_statements_rebind_to_the_same_object():
     x /= 4.0
     x **= 2
     assert id(x) == before
-    np.testing.assert_allclose(x.data, ((B + 0.5) * 2.0 / 4.0) ** 2)
+    np.testing.assert_allclose(x.numpy(), ((B + 0.5) * 2.0 / 4.0) ** 2)
     assert x._version == 5
 
 
 def test_zero_fill_copy_values():
     x = Tensor(A.copy())
     assert x.zero_() is x
-    np.testing.assert_array_equal(x.data, np.zeros((2, 3)))
+    np.testing.assert_array_equal(x.numpy(), np.zeros((2, 3)))
     x.fill_(2.5)
-    np.testing.assert_array_equal(x.data, np.full((2, 3), 2.5))
+    np.testing.assert_array_equal(x.numpy(), np.full((2, 3), 2.5))
     x.copy_(Tensor(ROW))  # broadcasts a row over both rows, as torch's copy_ does
-    np.testing.assert_array_equal(x.data, np.broadcast_to(ROW, (2, 3)))
+    np.testing.assert_array_equal(x.numpy(), np.broadcast_to(ROW, (2, 3)))
     x.copy_(A)
-    np.testing.assert_array_equal(x.data, A)
+    np.testing.assert_array_equal(x.numpy(), A)
     assert x._version == 4
 
 
@@ -86,7 +86,7 @@ def test_zero_and_fill_clear_inf_and_nan():
     x = Tensor(np.array([np.inf, -np.inf, np.nan, 1.0]))
     with np.errstate(invalid="ignore"):
         x.zero_()
-    np.testing.assert_array_equal(x.data, np.zeros(4))
+    np.testing.assert_array_equal(x.numpy(), np.zeros(4))
 
 
 def test_zero_on_a_leaf_names_zero_():
@@ -111,12 +111,12 @@ SETITEM_INDICES = [
 def test_setitem_values(index, value):
     x = Tensor(A.copy())
     expected = A.copy()
-    np_index = tuple(i.data if isinstance(i, Tensor) else i for i in index) if isinstance(
+    np_index = tuple(i.numpy() if isinstance(i, Tensor) else i for i in index) if isinstance(
         index, tuple) else index
     expected[np_index] = value
     x[index] = Tensor(np.asarray(value, dtype=np.float64)) if isinstance(value, np.ndarray) \
         else value
-    np.testing.assert_array_equal(x.data, expected)
+    np.testing.assert_array_equal(x.numpy(), expected)
     assert x._version == 1
 
 
@@ -156,11 +156,11 @@ def test_in_place_chain_matches_out_of_place_values_and_gradients():
     g1 = ag.grad(y1, [x, w], u)
     y2 = chain_out_of_place(x, w)
     g2 = ag.grad(y2, [x, w], u)
-    np.testing.assert_allclose(y1.data, y2.data, rtol=1e-12)
+    np.testing.assert_allclose(y1.numpy(), y2.numpy(), rtol=1e-12)
     for a, b in zip(g1, g2):
-        np.testing.assert_allclose(a.data, b.data, rtol=1e-12)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-12)
     # The caller's leaves were never touched.
-    np.testing.assert_array_equal(x.data, A)
+    np.testing.assert_array_equal(x.numpy(), A)
     assert x._version == 0 and w._version == 0
 
 
@@ -172,7 +172,7 @@ def test_in_place_chain_forward_mode_matches_out_of_place():
     v = (RNG.standard_normal((2, 3)), RNG.standard_normal((2, 3)))
     _, t1 = ag.jvp(chain_in_place, (leaf(A), leaf(B)), v)
     _, t2 = ag.jvp(chain_out_of_place, (leaf(A), leaf(B)), v)
-    np.testing.assert_allclose(t1.data, t2.data, rtol=1e-12)
+    np.testing.assert_allclose(t1.numpy(), t2.numpy(), rtol=1e-12)
 
 
 def test_in_place_result_is_the_same_object_with_a_new_history():
@@ -182,7 +182,7 @@ def test_in_place_result_is_the_same_object_with_a_new_history():
     y += 1.0
     assert id(y) == before and y.grad_fn is not None and y._version == 1
     y.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 2.0))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 2.0))
 
 
 def test_square_in_place_of_itself():
@@ -190,9 +190,9 @@ def test_square_in_place_of_itself():
     x = leaf(A)
     y = x * 1.0
     y *= y
-    np.testing.assert_allclose(y.data, A * A)
+    np.testing.assert_allclose(y.numpy(), A * A)
     y.sum().backward()
-    np.testing.assert_allclose(x.grad.data, 2 * A)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * A)
 
     def f(x):
         y = x + 0.0
@@ -204,7 +204,7 @@ def test_square_in_place_of_itself():
     plain = Tensor(A.copy())
     with ag.no_grad():
         plain *= plain
-    np.testing.assert_allclose(plain.data, A * A)
+    np.testing.assert_allclose(plain.numpy(), A * A)
 
 
 def test_zero_fill_copy_gradients():
@@ -212,22 +212,22 @@ def test_zero_fill_copy_gradients():
     y = x * 3.0
     y.zero_()
     (y + x).sum().backward()              # zero_ cut x's path through y; only `+ x` remains
-    np.testing.assert_array_equal(x.grad.data, np.ones((2, 3)))
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones((2, 3)))
 
     x.grad = None
     y = x * 3.0
     y.fill_(2.0)
     (y * x).sum().backward()              # d/dx of 2x
-    np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 2.0))
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3), 2.0))
 
     x.grad = None
     y = x * 3.0
     y.copy_(s)                            # s broadcast over 2 rows: each entry used twice
     weights = RNG.standard_normal((2, 3))
     (y * Tensor(weights)).sum().backward()
-    np.testing.assert_allclose(s.grad.data, weights.sum(axis=0))
+    np.testing.assert_allclose(s.grad.numpy(), weights.sum(axis=0))
     # x's values were overwritten entirely: no gradient (zeros, as torch's copy_ gives)
-    assert x.grad is None or not x.grad.data.any()
+    assert x.grad is None or not x.grad.numpy().any()
 
     def f(x, s):
         y = x.exp()
@@ -248,7 +248,7 @@ def test_setitem_value_that_requires_grad_receives_gradient():
     (buf * Tensor(weights)).sum().backward()
     expected = weights[0].copy()
     expected[:2] += 2.0 * weights[1, 1:]
-    np.testing.assert_allclose(v.grad.data, expected)
+    np.testing.assert_allclose(v.grad.numpy(), expected)
 
 
 def test_setitem_overwrite_stops_gradient_to_the_old_value():
@@ -258,13 +258,13 @@ def test_setitem_overwrite_stops_gradient_to_the_old_value():
     y[0, 1] = 0.0                    # v[1] no longer reaches the output
     y[:, 2] = x[:, 0] * 5.0          # column 2 now comes from column 0
     y.sum().backward()
-    np.testing.assert_array_equal(v.grad.data, [1.0, 0.0, 0.0])
-    np.testing.assert_array_equal(x.grad.data, [[5.0, 0.0, 0.0], [6.0, 1.0, 0.0]])
+    np.testing.assert_array_equal(v.grad.numpy(), [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [[5.0, 0.0, 0.0], [6.0, 1.0, 0.0]])
 
     def f(x, v):
         y = x.sin()
         y[1] = v * v
-        y[y.data > 0.5] = 0.5            # a data-dependent mask (fixed under tiny perturbations)
+        y[y.numpy() > 0.5] = 0.5            # a data-dependent mask (fixed under tiny perturbations)
         y[..., 0] = x[..., 2] * 3.0
         y[np.array([0, 1]), np.array([2, 1])] = v[:2].exp()
         return y
@@ -306,7 +306,7 @@ def test_update_with_a_value_read_from_itself_is_right_or_refused(how):
     except RuntimeError as e:
         assert "modified in place" in str(e)
         return
-    np.testing.assert_array_equal(g.data, [[3.0, 3.0, 3.0], [1.0, 1.0, 1.0]])
+    np.testing.assert_array_equal(g.numpy(), [[3.0, 3.0, 3.0], [1.0, 1.0, 1.0]])
 
 
 # --- modifications the graph needs: refused, or caught at backward ---------------------------
@@ -317,27 +317,27 @@ def test_in_place_on_a_leaf_that_requires_grad_while_recording():
         with pytest.raises(RuntimeError, match=r"leaf tensor that requires grad cannot be "
                                                r"modified in place.*no_grad"):
             apply(w)
-        np.testing.assert_array_equal(w.data, A)  # refused before any change
+        np.testing.assert_array_equal(w.numpy(), A)  # refused before any change
         assert w._version == 0
 
 
 def test_manual_sgd_under_no_grad_works_and_bumps_the_version():
     w = leaf(A)
-    data = w.data
+    data = w.numpy()
     loss = (w * w).sum()
     loss.backward()
     with ag.no_grad():
         w -= 0.1 * w.grad
         w[0, 0] = 0.0
         w.grad.zero_()
-    assert w.data is data and w.is_leaf and w.requires_grad and w.grad_fn is None
+    assert w.numpy() is data and w.is_leaf and w.requires_grad and w.grad_fn is None
     expected = A - 0.1 * 2 * A
     expected[0, 0] = 0.0
-    np.testing.assert_allclose(w.data, expected)
+    np.testing.assert_allclose(w.numpy(), expected)
     assert w._version == 2
-    np.testing.assert_array_equal(w.grad.data, np.zeros((2, 3)))
+    np.testing.assert_array_equal(w.grad.numpy(), np.zeros((2, 3)))
     (w * 3.0).sum().backward()               # a fresh graph after the update is fine
-    np.testing.assert_array_equal(w.grad.data, np.full((2, 3), 3.0))
+    np.testing.assert_array_equal(w.grad.numpy(), np.full((2, 3), 3.0))
 
 
 @pytest.mark.parametrize("modify", [
@@ -372,7 +372,7 @@ def test_modified_before_use_is_fine():
     y += 1.0
     z = y.sin()
     z.sum().backward()
-    np.testing.assert_allclose(x.grad.data, 2.0 * np.cos(2.0 * A + 1.0))
+    np.testing.assert_allclose(x.grad.numpy(), 2.0 * np.cos(2.0 * A + 1.0))
 
 
 def test_modified_twice_reports_the_latest_version():

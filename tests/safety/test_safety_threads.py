@@ -21,7 +21,7 @@ def run(seed, steps, eval_every, barrier=None, anomaly=False):
     rng = np.random.default_rng(seed)
     n_in, n_hidden = 3 + seed % 3, 8 + seed % 5
     x = Tensor(rng.standard_normal((32, n_in)))
-    y = Tensor(np.sin(x.data.sum(axis=1, keepdims=True)))
+    y = Tensor(np.sin(x.numpy().sum(axis=1, keepdims=True)))
     w1 = Tensor(rng.standard_normal((n_in, n_hidden)) * 0.5, requires_grad=True)
     b1 = Tensor(np.zeros(n_hidden), requires_grad=True)
     w2 = Tensor(rng.standard_normal((n_hidden, 1)) * 0.5, requires_grad=True)
@@ -43,9 +43,9 @@ def run(seed, steps, eval_every, barrier=None, anomaly=False):
                 with ag.no_grad():
                     held_out = (x[:8] @ w1 + b1).tanh() @ w2
                     assert held_out.grad_fn is None and not held_out.requires_grad
-                    record["eval"].append(held_out.data.copy())
+                    record["eval"].append(held_out.numpy().copy())
             record["modes"].append((ag.is_grad_enabled(), ag.is_anomaly_enabled()))
-    record["params"] = [p.data.copy() for p in params]
+    record["params"] = [p.numpy().copy() for p in params]
     return record
 
 
@@ -110,7 +110,7 @@ def test_no_grad_in_one_thread_does_not_silence_another():
         loss = (w * w).sum()          # recorded here, while the other thread is in no_grad
         assert loss.grad_fn is not None
         loss.backward()
-        np.testing.assert_array_equal(w.grad.data, [2.0, 2.0, 2.0])
+        np.testing.assert_array_equal(w.grad.numpy(), [2.0, 2.0, 2.0])
     finally:
         go_on.set()
         t.join(5)

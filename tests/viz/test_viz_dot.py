@@ -91,10 +91,10 @@ def test_large_tensor_edges_give_shape_factor_and_norm():
     _, edges = parse(ag.viz.to_dot(h.sum()))
     labels = {(s, d): lab for s, d, lab in edges}
     assert labels[("t1", "op3")].startswith("J (20, 5)←(20, 30)\\n‖J‖≈")  # 600 inputs: estimated
-    expected = np.sqrt(5) * np.linalg.norm(x.data)                         # ‖x ⊗ I₅‖
+    expected = np.sqrt(5) * np.linalg.norm(x.numpy())                         # ‖x ⊗ I₅‖
     assert labels[("t2", "op3")] == f"J (20, 5)←(30, 5)\\n‖J‖={expected:.4g}"  # exact
     relu = labels[("t3", "op4")]
-    on = np.mean((x.data @ w.data) > 0) * 100
+    on = np.mean((x.numpy() @ w.numpy()) > 0) * 100
     assert relu == f"diag (20, 5)\\n0/1 mask, {round(on)}% ones"
     assert labels[("t4", "op6")] == "diag (20, 5): 2"
 
@@ -110,7 +110,7 @@ def test_labels_agree_with_the_engine_jacobian():
     rng = np.random.default_rng(1)
     x = Tensor(rng.standard_normal((2, 3)), requires_grad=True, name="x")
     out = x.tanh()
-    jac = ag.jacobian(lambda t: t.tanh(), x).data.reshape(6, 6)
+    jac = ag.jacobian(lambda t: t.tanh(), x).numpy().reshape(6, 6)
     _, edges = parse(ag.viz.to_dot(out))
     low, high = np.diag(jac).min(), np.diag(jac).max()
     assert edges[0][2] == f"diag (2, 3)\\n∈ [{low:.4g}, {high:.4g}]"

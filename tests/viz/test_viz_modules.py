@@ -65,7 +65,7 @@ def test_the_box_edge_is_the_derivative_of_the_whole_call():
     (box, _), (box2, _) = boxes(dot)
     edge = re.search(rf'\t(t\d+) -> {box2} \[label="([^"]*)"\]', dot)
     # fc2(h) = h @ W.T + b: ∂/∂h is I_5 ⊗ W, norm √5 ‖W‖
-    expected = np.sqrt(5) * np.linalg.norm(model.fc2.weight.data)
+    expected = np.sqrt(5) * np.linalg.norm(model.fc2.weight.numpy())
     assert edge.group(2) == f"J (5, 2)←(5, 3)\\n‖J‖={expected:.4g}"
     assert re.search(rf'\tt\d+ -> {box} \[color="#9ca3af" style=dashed\]', dot)  # x: data
 
@@ -77,7 +77,7 @@ def test_expand_draws_clusters_with_named_parameters():
     assert boxes(dot) == []
     assert "subgraph cluster_0" in dot and 'label="fc1: Linear"' in dot
     assert 'label="fc2: Linear"' in dot
-    norm = np.linalg.norm(model.fc1.weight.grad.data)
+    norm = np.linalg.norm(model.fc1.weight.grad.numpy())
     assert 'label="fc1.weight\\n(3, 4) ∈ [' in dot
     assert f"grad ‖·‖={norm:.4g}" in dot
 
@@ -86,7 +86,7 @@ def test_grads_are_listed_inside_the_box():
     model, x, loss = setup()
     loss.backward(retain_graph=True)
     (_, label), _ = boxes(ag.viz.to_dot(loss, model=model))
-    norm = np.linalg.norm(model.fc1.weight.grad.data)
+    norm = np.linalg.norm(model.fc1.weight.grad.numpy())
     assert label.startswith(f"fc1: Linear\\nweight (3, 4), grad ‖·‖={norm:.4g}")
 
 
