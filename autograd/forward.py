@@ -50,5 +50,7 @@ def _alias(p):
     if p.requires_grad and mode.state.grad_enabled:
         from .ops.shape import Reshape
 
-        return Reshape(p.shape)(p)
+        alias = Reshape(p.shape)(p)
+        alias._view = None  # its own root: writes to it inside f give it, not p, a new history
+        return alias
     return Tensor._make(p._data)

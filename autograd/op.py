@@ -29,6 +29,9 @@ class Op:
     __slots__ = ("inputs", "versions", "trace")
     elementwise = False  # inputs broadcast against each other (NumPy rules)
     view = False  # forward may return a view of its first input's array
+    # What the reverse rule reads: input positions and/or "out". Only those must keep their
+    # values until backward (an in-place write to anything else is fine). None: everything.
+    saves = None
 
     def forward(self, *arrays):
         raise NotImplementedError
@@ -81,9 +84,8 @@ class Op:
                     push = True
                     break
         out = _make(data, record)
-        if self.view and data.base is not None:  # shares the input's array: and its version
-            source = inputs[0]
-            out._base = source if source._base is None else source._base
+        if self.view and data.base is not None:
+            _mark_view(out, inputs[0], self)
         if record or push:
             self._link(out, inputs, record, push)
         elif state.anomaly:
@@ -104,7 +106,7 @@ class Op:
             self.versions = tuple(versions)
             out.grad_fn = self
         if push:
-            tangents = [t.tangent if t.tangent is not None else zeros_tangent(t) for t in inputs]
+            tangents = [_tangent(t) for t in inputs]
             # A recorded tangent rule that used `out` itself would make out.tangent refer back
             # to out (a reference cycle); a stand-in with the same value and history does not.
             primal = out
@@ -118,6 +120,16 @@ class Op:
             _check_finite(self, "forward", out._data)
 
 
+def _mark_view(out, source, op):
+    """`out` shares `source`'s array (and so its version counter), and remembers how to be
+    taken again from the tensor the chain of views started at (see inplace.py)."""
+    if not np.may_share_memory(out._data, source._data):  # a copy after all (a[[0, 1]])
+        return
+    out._base = source if source._base is None else source._base
+    root, chain = source._view if source._view is not None else (source, ())
+    out._view = (root, chain + (op,))
+
+
 def _broadcast_tracked(t, shape):
     """Make a tracked input's broadcast explicit, so no rule ever sees a broadcast input."""
     if t._data.shape == shape or not (t._requires_grad or t.tangent is not None):
@@ -125,6 +137,16 @@ def _broadcast_tracked(t, shape):
     from .ops.shape import BroadcastTo
 
     return BroadcastTo(shape)(t)
+
+
+def _tangent(t):
+    """t's tangent. A view's is taken again from the tensor it views, whose tangent a write
+    through another view may have changed since."""
+    if t._view is not None and t._view[0].tangent is not None:
+        from .ops.shape import replay_view
+
+        return replay_view(t._view[1], t._view[0].tangent)
+    return t.tangent if t.tangent is not None else zeros_tangent(t)
 
 
 def zeros_tangent(t):

@@ -127,16 +127,18 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
             inputs = op.inputs
             if inputs is None:
                 raise RuntimeError(FREED)
-            if (t._version if t._base is None else t._base._version) != op.versions[-1]:
+            saves = op.saves
+            if (t._version if t._base is None else t._base._version) != op.versions[-1] and (
+                    saves is None or "out" in saves):
                 _modified_in_place(op, t, op.versions[-1])
             if anomaly:  # the rule's own ops are checked as one: by the op they belong to
                 with mode.detect_anomaly(False):
                     cotangents = op.vjp(t, g)
             else:
                 cotangents = op.vjp(t, g)
-            for x, c, version in zip(inputs, cotangents, op.versions):
+            for i, (x, c, version) in enumerate(zip(inputs, cotangents, op.versions)):
                 if (x._version if x._base is None else x._base._version) != version:
-                    _modified_in_place(op, x, version)
+                    _check_unchanged(op, i, x, version, t)
                 if c is None or not x._requires_grad:
                     continue
                 if c._data.dtype != x._data.dtype:
@@ -162,6 +164,19 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
 
 def _add(a, b, create_graph):
     return a + b if create_graph else Tensor._make(a._data + b._data)
+
+
+def _check_unchanged(op, i, x, version, out):
+    """Input i of `op` was written in place since the op used it: fine unless the rule reads
+    its values, or a recorded write gave it a new history (its gradient would then flow into
+    the new one) and `out` is not a view that follows the new values."""
+    saves = op.saves
+    if saves is None or i in saves:
+        _modified_in_place(op, x, version)
+    root = x._view[0] if x._view is not None else x
+    rebound = x._rebound > version or root._rebound > version
+    if rebound and (out._base is None or not op.view):
+        _modified_in_place(op, x, version)
 
 
 def _modified_in_place(op, x, version):

@@ -15,9 +15,11 @@ _new = object.__new__
 
 class Tensor:
     # _version counts in-place updates; a view (or detach()) has `_base`, the tensor whose
-    # array it shares, and then counts with that tensor's counter (see inplace.py).
+    # array it shares, and then counts with that tensor's counter. A view made by ops also has
+    # `_view` = (the tensor it was taken from, the view ops), to replay it after a recorded write,
+    # and `_rebound` is the version at which a recorded write gave it a new history (inplace.py).
     __slots__ = ("_data", "_grad", "grad_fn", "_requires_grad", "tangent", "_version", "_base",
-                 "name",
+                 "_view", "_rebound", "name",
                  "__weakref__")
     __array_ufunc__ = None  # ndarray <op> Tensor defers to Tensor's reflected operators
 
@@ -30,7 +32,8 @@ class Tensor:
         self._requires_grad = False
         self.tangent = None
         self._version = 0
-        self._base = None
+        self._base = self._view = None
+        self._rebound = 0
         self.name = name
         self.requires_grad = requires_grad
 
@@ -44,7 +47,8 @@ class Tensor:
         t._requires_grad = requires_grad
         t.tangent = None
         t._version = 0
-        t._base = None
+        t._base = t._view = None
+        t._rebound = 0
         t.name = None
         return t
 

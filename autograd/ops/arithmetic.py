@@ -15,6 +15,7 @@ class Add(Op):
     """out = a + b      vjp: (g, g)      jvp: da + db"""
 
     __slots__ = ()
+    saves = ()
     elementwise = True
 
     def forward(self, a, b):
@@ -31,6 +32,7 @@ class Subtract(Op):
     """out = a - b      vjp: (g, -g)      jvp: da - db"""
 
     __slots__ = ()
+    saves = ()
     elementwise = True
 
     def forward(self, a, b):
@@ -47,6 +49,7 @@ class Multiply(Op):
     """out = a * b      vjp: (g*b, g*a)      jvp: da*b + a*db"""
 
     __slots__ = ()
+    saves = (0, 1)
     elementwise = True
 
     def forward(self, a, b):
@@ -65,6 +68,7 @@ class Divide(Op):
     """out = a / b      vjp: (g/b, -g*out/b)      jvp: (da - out*db) / b"""
 
     __slots__ = ()
+    saves = (1, "out")
     elementwise = True
 
     def forward(self, a, b):
@@ -88,6 +92,7 @@ class Power(Op):
     """
 
     __slots__ = ()
+    saves = (0, 1, "out")
     elementwise = True
 
     def forward(self, a, b):
@@ -113,6 +118,7 @@ class Negative(Op):
     """out = -a      vjp: -g      jvp: -da"""
 
     __slots__ = ()
+    saves = ()
 
     def forward(self, a):
         return -a
@@ -131,6 +137,7 @@ class Maximum(Op):
     """
 
     __slots__ = ()
+    saves = (0, 1)
     elementwise = True
 
     def forward(self, a, b):
@@ -171,6 +178,7 @@ class Where(Op):
     """out = a where cond else b      vjp: (g·cond, g·¬cond)      jvp: where(cond, da, db)"""
 
     __slots__ = ("cond",)
+    saves = ()
     elementwise = True
 
     def __init__(self, cond):
@@ -191,6 +199,7 @@ class AsType(Op):
     """out = a as dtype      vjp: g as a's dtype      jvp: da as dtype"""
 
     __slots__ = ("dtype",)
+    saves = ()
 
     def __init__(self, dtype):
         self.dtype = dtype

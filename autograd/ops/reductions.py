@@ -27,6 +27,7 @@ class Sum(_Reduction):
     """out = Σ_axis a      vjp: g broadcast over axis      jvp: Σ_axis da"""
 
     __slots__ = ()
+    saves = ()
 
     def forward(self, a):
         return np.sum(a, axis=self.axis, keepdims=self.keepdims)
@@ -45,6 +46,7 @@ class Max(_Reduction):
     """
 
     __slots__ = ()
+    saves = (0,)
     reduce = staticmethod(np.max)
 
     def forward(self, a):
@@ -80,6 +82,7 @@ class LogSumExp(_Reduction):
     """
 
     __slots__ = ()
+    saves = (0, "out")
 
     def forward(self, a):
         m = _finite_max(a, self.axis)
@@ -109,6 +112,7 @@ class LogSoftmax(Op):
     """
 
     __slots__ = ("axis",)
+    saves = ("out",)
 
     def __init__(self, axis):
         self.axis = axis  # a normalised tuple

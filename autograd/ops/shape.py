@@ -16,6 +16,7 @@ class Reshape(Op):
     """out = a viewed as `shape`      vjp: g reshaped to a's shape      jvp: da reshaped"""
 
     __slots__ = ("shape",)
+    saves = ()
     view = True
 
     def __init__(self, shape):
@@ -35,6 +36,7 @@ class Transpose(Op):
     """out = a with axes permuted      vjp: g with the inverse permutation      jvp: da permuted"""
 
     __slots__ = ("axes",)
+    saves = ()
     view = True
 
     def __init__(self, axes):
@@ -57,6 +59,7 @@ class BroadcastTo(Op):
     """
 
     __slots__ = ("shape",)
+    saves = ()
     view = True
 
     def __init__(self, shape):
@@ -76,6 +79,7 @@ class GetItem(Op):
     """out = a[index]      vjp: scatter-add of g into zeros of a's shape      jvp: da[index]"""
 
     __slots__ = ("index",)
+    saves = ()
     view = True
 
     def __init__(self, index):
@@ -100,6 +104,7 @@ class IndexAdd(Op):
     jvp: the same scatter of the tangent"""
 
     __slots__ = ("shape", "index")
+    saves = ()
 
     def __init__(self, shape, index):
         self.shape, self.index = shape, index
@@ -124,6 +129,7 @@ class IndexPut(Op):
     jvp: da with da[index] = dv   (the out-of-place form of `a[index] = v`)"""
 
     __slots__ = ("index",)
+    saves = ()
 
     def __init__(self, index):
         self.index = index
@@ -148,11 +154,60 @@ class IndexPut(Op):
         return IndexPut(self.index)(da, dv)
 
 
+class CopySlices(Op):
+    """out = a with its view `chain` (view ops, as a[0:2] or a.T[1]) replaced by v
+    vjp: (g with zeros in the view, the view of g)      jvp: the same write of dv into da
+
+    What a write through a view records on the tensor the view was taken from: after
+    `v = y[0:2]; v += 1`, y is CopySlices(old y, old v + 1), so gradients reach both the
+    untouched entries of the old y and the new value (PyTorch's CopySlices).
+    """
+
+    __slots__ = ("chain",)
+    saves = ()
+
+    def __init__(self, chain):
+        self.chain = chain
+
+    def forward(self, a, v):
+        out = a.copy()
+        # The flat positions the view covers: its values, taken from an array of positions,
+        # are right whether each view op gave a view or a copy of this fresh array.
+        positions = np.arange(a.size).reshape(a.shape)
+        for op in self.chain:
+            positions = op.forward(positions)
+        out.reshape(-1)[positions.reshape(-1)] = np.broadcast_to(v, positions.shape).reshape(-1)
+        return out
+
+    def vjp(self, out, g):
+        a, v = self.inputs
+        ga = gv = None
+        if a._requires_grad:
+            ga = CopySlices(self.chain)(g, Tensor._make(np.zeros(v.shape, g.dtype)))
+        if v._requires_grad:
+            gv = sum_to(replay_view(self.chain, g), v.shape)
+        return ga, gv
+
+    def jvp(self, out, da, dv):
+        return CopySlices(self.chain)(da, dv)
+
+
+def replay_view(chain, t):
+    """The view `chain` (ops recorded by earlier view calls) taken again, of `t`."""
+    for op in chain:
+        fresh = object.__new__(type(op))
+        for name in op.params():
+            setattr(fresh, name, getattr(op, name))
+        t = fresh(t)
+    return t
+
+
 class Concatenate(Op):
     """out = [a₁, a₂, …] joined along axis      vjp: g cut into the inputs' pieces
     jvp: the tangents joined"""
 
     __slots__ = ("axis",)
+    saves = ()
 
     def __init__(self, axis):
         self.axis = axis

@@ -10,6 +10,7 @@ class Exp(Op):
     """out = exp(a)      vjp: g*out      jvp: da*out"""
 
     __slots__ = ()
+    saves = ("out",)
 
     def forward(self, a):
         return np.exp(a)
@@ -25,6 +26,7 @@ class Log(Op):
     """out = log(a)      vjp: g/a      jvp: da/a"""
 
     __slots__ = ()
+    saves = (0,)
 
     def forward(self, a):
         return np.log(a)
@@ -40,6 +42,7 @@ class Sqrt(Op):
     """out = √a      vjp: g / (2·out)      jvp: da / (2·out)"""
 
     __slots__ = ()
+    saves = ("out",)
 
     def forward(self, a):
         return np.sqrt(a)
@@ -55,6 +58,7 @@ class Tanh(Op):
     """out = tanh(a)      vjp: g·(1 - out²)      jvp: da·(1 - out²)"""
 
     __slots__ = ()
+    saves = ("out",)
 
     def forward(self, a):
         return np.tanh(a)
@@ -73,6 +77,7 @@ class Sigmoid(Op):
     """
 
     __slots__ = ()
+    saves = ("out",)
 
     def forward(self, a):
         e = np.exp(-np.abs(a))
@@ -89,6 +94,7 @@ class Relu(Op):
     """out = max(a, 0)      vjp: g·[a > 0]      jvp: da·[a > 0]"""
 
     __slots__ = ()
+    saves = (0,)
 
     def forward(self, a):
         return np.maximum(a, 0)
@@ -104,6 +110,7 @@ class LeakyRelu(Op):
     """out = a if a > 0 else slope·a      vjp: g·s      jvp: da·s,  s = 1 if a > 0 else slope"""
 
     __slots__ = ("slope",)
+    saves = (0,)
 
     def __init__(self, slope):
         self.slope = slope
@@ -126,6 +133,7 @@ class Abs(Op):
     """out = |a|      vjp: g·sign(a)      jvp: da·sign(a)   (sign(0) = 0)"""
 
     __slots__ = ()
+    saves = (0,)
 
     def forward(self, a):
         return np.abs(a)
@@ -141,6 +149,7 @@ class Sin(Op):
     """out = sin(a)      vjp: g·cos(a)      jvp: da·cos(a)"""
 
     __slots__ = ()
+    saves = (0,)
 
     def forward(self, a):
         return np.sin(a)
@@ -156,6 +165,7 @@ class Cos(Op):
     """out = cos(a)      vjp: -g·sin(a)      jvp: -da·sin(a)"""
 
     __slots__ = ()
+    saves = (0,)
 
     def forward(self, a):
         return np.cos(a)
@@ -171,6 +181,7 @@ class Clip(Op):
     """out = min(max(a, lo), hi)      vjp: g·[lo ≤ a ≤ hi]      jvp: da·[lo ≤ a ≤ hi]"""
 
     __slots__ = ("lo", "hi")
+    saves = (0,)
 
     def __init__(self, lo, hi):
         self.lo, self.hi = lo, hi

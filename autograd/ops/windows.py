@@ -23,6 +23,7 @@ class Im2Col(Op):
     """
 
     __slots__ = ("kernel", "stride", "padding", "pad_value")
+    saves = ()
     view = True
 
     def __init__(self, kernel, stride, padding, pad_value=0.0):
@@ -56,6 +57,7 @@ class Col2Im(Op):
     """
 
     __slots__ = ("shape", "kernel", "stride", "padding")
+    saves = ()
 
     def __init__(self, shape, kernel, stride, padding):
         self.shape, self.kernel, self.stride, self.padding = shape, kernel, stride, padding

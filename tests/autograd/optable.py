@@ -130,6 +130,13 @@ def setitem_broadcast(a, b):
     return c
 
 
+def imul_view(a, b):
+    c = a * 1.0
+    v = c.T[1:]  # a view of a view: the write reaches c
+    v *= b
+    return c
+
+
 def iadd(a, b):
     c = a * 1.0
     c += b
@@ -432,6 +439,7 @@ CASES = [
     Case("setitem[mask]", setitem_mask, None, args(real(2, 3))),
     Case("setitem[bcast value]", setitem_broadcast, None, args(real(2, 3), real())),
     Case("iadd", iadd, None, args(real(2, 3), real(3))),
+    Case("imul[view]", imul_view, None, args(real(2, 3), real(2))),
     Case("imul", imul, None, args(real(2, 3), real(2, 3))),
     # --- joining -------------------------------------------------------------------------------
     Case("concatenate", lambda a, b: ag.concatenate([a, b]), lambda a, b: np.concatenate([a, b]),

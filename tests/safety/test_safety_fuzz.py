@@ -70,9 +70,9 @@ BINARY = {
 
 def _max_gap(data, axis):
     """The smallest gap between the largest and second largest entry of each reduced group."""
-    axes = tuple(range(data.ndim)) if axis is None else axis
     if data.ndim == 0:
         return np.inf
+    axes = _normalized(axis, data.ndim) or tuple(range(data.ndim))
     rest = [i for i in range(data.ndim) if i not in axes]
     groups = np.transpose(data, rest + list(axes)).reshape(
         int(np.prod([data.shape[i] for i in rest])), -1)
