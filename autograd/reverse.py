@@ -5,6 +5,8 @@ complete once every op that used it has been visited, and its op's `vjp` turns i
 cotangents for the op's inputs, summed along every path (a value used twice gets both).
 """
 
+import threading
+
 import numpy as np
 
 from . import mode
@@ -24,25 +26,42 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
                            "(did you forget requires_grad=True, or run it under no_grad?)")
     seed = _seed(tensor, gradient, "backward")
     leaves = _sweep([tensor], [seed], retain_graph, create_graph, targets=None)
-    owned = set()
+    # Memory a new .grad must not share: the seed's, every leaf's array and existing .grad.
+    taken = {_memory(seed._data)}
+    for leaf in leaves:
+        taken.add(_memory(leaf._data))
+        if leaf._grad is not None:
+            taken.add(_memory(leaf._grad._data))
     for leaf, g in leaves.items():
-        if leaf._grad is None:
-            leaf._grad = g if create_graph else Tensor._make(_own(g._data, owned))
-        else:
-            leaf._grad = (leaf._grad + g if create_graph
-                          else Tensor._make(leaf._grad._data + g._data))
+        with _LOCKS[(id(leaf) >> 4) % len(_LOCKS)]:  # threads may share leaves: add atomically
+            if leaf._grad is None:
+                leaf._grad = _own(g, taken, create_graph)
+            else:
+                leaf._grad = (leaf._grad + g if create_graph
+                              else Tensor._make(leaf._grad._data + g._data))
 
 
-def _own(array, owned):
-    """`array`, or a copy where keeping it would let one leaf's `.grad` write into another's or
-    into a read-only broadcast view: a rule may hand one cotangent (or views of one array) to
-    two inputs, as `a + b` does. Optimizers and users write into `.grad`."""
-    memory = id(array if array.base is None else array.base)
-    if not array.flags.writeable or memory in owned:
-        array = array.copy()
-        memory = id(array)
-    owned.add(memory)
-    return array
+# Accumulating into .grad is a read-modify-write (and NumPy lets other threads run during the
+# add), so it holds a lock; one of a few, chosen by the leaf, so unrelated leaves rarely wait.
+_LOCKS = [threading.Lock() for _ in range(16)]
+
+
+def _memory(array):
+    """The buffer an array's data lives in (a view's owner), as an id."""
+    return id(array if array.base is None else array.base)
+
+
+def _own(g, taken, create_graph):
+    """`g`, or a copy where keeping it would let a leaf's `.grad` share memory with the seed,
+    a leaf's array, another `.grad` (a rule may hand one cotangent, or views of one array, to
+    two inputs, as `a + b` does) or a read-only broadcast view: optimizers and users write
+    into `.grad`, and `x.backward(x)` must not make x and x.grad one array."""
+    memory = _memory(g._data)
+    if memory in taken or not g._data.flags.writeable:
+        g = g * 1.0 if create_graph else Tensor._make(g._data.copy())
+        memory = _memory(g._data)
+    taken.add(memory)
+    return g
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False):

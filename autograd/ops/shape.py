@@ -320,6 +320,8 @@ def sum_to(g, shape):
     """Sum `g` over the axes that broadcasting added or stretched, giving `shape`."""
     if g.shape == shape:
         return g
+    if g.ndim < len(shape):  # `a[0] = v` with v of shape (1, 3): NumPy drops the unit axes
+        g = reshape(g, (1,) * (len(shape) - g.ndim) + g.shape)
     lead = g.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
