@@ -11,7 +11,7 @@ import numpy as np
 
 from . import mode
 from .graph import toposort
-from .op import _check_finite, where_created
+from .op import IGNORE, _check_finite, quiet, where_created
 from .tensor import Tensor
 
 FREED = ("backward: trying to go back through a part of the graph that a previous backward "
@@ -36,9 +36,11 @@ def backward(tensor, gradient=None, retain_graph=None, create_graph=False):
         with _LOCKS[(id(leaf) >> 4) % len(_LOCKS)]:  # threads may share leaves: add atomically
             if leaf._grad is None:
                 leaf._grad = _own(g, taken, create_graph)
+            elif create_graph:
+                leaf._grad = leaf._grad + g
             else:
-                leaf._grad = (leaf._grad + g if create_graph
-                              else Tensor._make(leaf._grad._data + g._data))
+                with np.errstate(all="ignore"):  # inf + -inf is NaN, silently, as in forward
+                    leaf._grad = Tensor._make(leaf._grad._data + g._data)
 
 
 # Accumulating into .grad is a read-modify-write (and NumPy lets other threads run during the
@@ -122,7 +124,7 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
     for root, seed in zip(roots, seeds):
         prev = grads.get(root)
         grads[root] = seed if prev is None else prev + seed
-    wanted = None
+    wanted = needed = None
     if targets is not None:  # only walk the part of the graph that leads to a target
         wanted = set(targets)
         needed = set(wanted)
@@ -132,6 +134,22 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
                 needed.add(t)  # (a freed op is kept, so that the sweep reports it)
     found = {}
     anomaly = mode.state.anomaly
+    token = quiet.set(IGNORE)  # rules meet inf and NaN silently, as forward does (op.py)
+    try:
+        _walk(order, grads, found, wanted, needed, anomaly, retain_graph, create_graph)
+    finally:
+        quiet.reset(token)
+    # Leaves among the targets (or leaf roots) kept their cotangent in `grads`.
+    for t in targets if wanted is not None else roots:
+        if t.grad_fn is None and t in grads:
+            g = grads.pop(t)
+            prev = found.get(t)
+            found[t] = g if prev is None else _add(prev, g, create_graph)
+    return found
+
+
+def _walk(order, grads, found, wanted, needed, anomaly, retain_graph, create_graph):
+    """The sweep itself: each tensor's op turns its complete cotangent into its inputs'."""
     with mode.set_grad_enabled(create_graph):
         for t in reversed(order):
             if wanted is not None:
@@ -172,13 +190,6 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
                 into[x] = c if prev is None else _add(prev, c, create_graph)
             if not retain_graph:
                 op.inputs = None
-    # Leaves among the targets (or leaf roots) kept their cotangent in `grads`.
-    for t in targets if wanted is not None else roots:
-        if t.grad_fn is None and t in grads:
-            g = grads.pop(t)
-            prev = found.get(t)
-            found[t] = g if prev is None else _add(prev, g, create_graph)
-    return found
 
 
 def _add(a, b, create_graph):

@@ -84,6 +84,9 @@ class Tensor:
             if value.shape != self.shape:
                 raise ValueError(f"grad: assigned a gradient of shape {value.shape} to a "
                                  f"tensor of shape {self.shape}")
+            if value.dtype != self.dtype:
+                raise TypeError(f"grad: assigned a gradient of dtype {value.dtype} to a tensor "
+                                f"of dtype {self.dtype}; cast it first (.astype)")
         self._grad = value
 
     @property

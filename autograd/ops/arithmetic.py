@@ -85,10 +85,13 @@ class Divide(Op):
 
 
 class Power(Op):
-    """out = a ** b      vjp: (g*b*a**(b-1), g*out*log a)      jvp: da*b*a**(b-1) + db*out*log a
+    """out = a ** b      vjp: (g·∂a, g·∂b)      jvp: da·∂a + db·∂b
+    ∂a = b·a**(b-1), ∂b = out·log a
 
-    log a is taken as 0 where a <= 0: there the derivative in b exists only for integer b
-    paths we never take, and NaN would poison the gradient of `a` as well.
+    PyTorch's values at the edges: ∂a = 0 where b = 0 (x**0 is constant, even at x = 0, where
+    the formula gives 0·inf); ∂b = 0 where a = 0 and b ≥ 0 (there 0**b is constant near b),
+    else out·log a: -inf for 0**b with b < 0, NaN for a negative base (log is undefined there:
+    the gradient says so rather than being a silent 0).
     """
 
     __slots__ = ()
@@ -98,20 +101,31 @@ class Power(Op):
     def forward(self, a, b):
         return a ** b
 
+    def _da(self):
+        a, b = self.inputs
+        d = b * a ** (b - 1)
+        constant = b._data == 0
+        return where(constant, 0.0, d) if constant.any() else d
+
+    def _db(self, out):
+        a, b = self.inputs
+        d = out * log(a)
+        constant = (a._data == 0) & (b._data >= 0)
+        return where(constant, 0.0, d) if constant.any() else d
+
     def vjp(self, out, g):
         a, b = self.inputs
-        ga = g * b * a ** (b - 1) if a._requires_grad else None
-        gb = g * out * _log_positive(a) if b._requires_grad else None
-        return ga, gb
+        return (g * self._da() if a._requires_grad else None,
+                g * self._db(out) if b._requires_grad else None)
 
     def jvp(self, out, da, db):
-        a, b = self.inputs
-        return da * b * a ** (b - 1) + db * out * _log_positive(a)
-
-
-def _log_positive(a):
-    positive = a._data > 0
-    return log(where(positive, a, 1.0)) * positive
+        # A term with a zero tangent (an operand that carries none) is left out, as in
+        # PyTorch: 0·∂b would be NaN wherever ∂b is (a negative base) and poison the rest.
+        terms = [d * rule() for d, rule in ((da, self._da), (db, lambda: self._db(out)))
+                 if d._data.any()]
+        if not terms:
+            return const(np.zeros(out.shape), out.dtype)
+        return terms[0] + terms[1] if len(terms) == 2 else terms[0]
 
 
 class Negative(Op):
@@ -131,9 +145,11 @@ class Negative(Op):
 
 
 class Maximum(Op):
-    """out = max(a, b)      vjp: (g·w, g·(1-w))      jvp: da·w + db·(1-w)
+    """out = max(a, b)      vjp: (g·wa, g·wb)      jvp: da·wa + db·wb
 
-    w = 1 where a > b, 1/2 where a == b (ties share the gradient), 0 elsewhere.
+    PyTorch's weights: 1/2 each where a == b (ties share the gradient); else 1, except 0 for
+    the smaller side. A NaN compares false both ways, so both sides of a NaN get 1 and the
+    NaN shows in the gradient instead of being hidden.
     """
 
     __slots__ = ()
@@ -144,9 +160,12 @@ class Maximum(Op):
         return np.maximum(a, b)
 
     def _weight(self, out):
-        a, b = self.inputs
-        w = (a._data > b._data) + 0.5 * (a._data == b._data)
-        return const(w, out.dtype), const(1.0 - w, out.dtype)
+        a, b = self.inputs[0]._data, self.inputs[1]._data
+        w = np.where(a == b, 0.5, 1.0)
+        return (const(np.where(self.smaller(a, b), 0.0, w), out.dtype),
+                const(np.where(self.smaller(b, a), 0.0, w), out.dtype))
+
+    smaller = staticmethod(np.less)  # where an operand loses
 
     def vjp(self, out, g):
         wa, wb = self._weight(out)
@@ -158,20 +177,14 @@ class Maximum(Op):
 
 
 class Minimum(Maximum):
-    """out = min(a, b)      vjp: (g·w, g·(1-w))      jvp: da·w + db·(1-w)
-
-    w = 1 where a < b, 1/2 where a == b, 0 elsewhere.
-    """
+    """out = min(a, b)      vjp: (g·wa, g·wb)      jvp: da·wa + db·wb   (as Maximum, the
+    larger side losing)"""
 
     __slots__ = ()
+    smaller = staticmethod(np.greater)
 
     def forward(self, a, b):
         return np.minimum(a, b)
-
-    def _weight(self, out):
-        a, b = self.inputs
-        w = (a._data < b._data) + 0.5 * (a._data == b._data)
-        return const(w, out.dtype), const(1.0 - w, out.dtype)
 
 
 class Where(Op):

@@ -6,6 +6,7 @@ import numpy as np
 from ..op import Op
 from ..shapes import normalize_axes, reduced_shape
 from ._util import as_tensor, const
+from .arithmetic import where
 from .shape import broadcast_to, reshape
 
 
@@ -42,7 +43,8 @@ class Sum(_Reduction):
 class Max(_Reduction):
     """out = max_axis a      vjp: g·w      jvp: Σ_axis da·w
 
-    w = 1/k on each of the k entries that attain the maximum (ties share), 0 elsewhere.
+    w = 1/k on each of the k entries that attain the maximum (ties share), 0 elsewhere. Where
+    the result is NaN, the NaN entries are the ones that attain it (as in PyTorch's max()).
     """
 
     __slots__ = ()
@@ -57,7 +59,8 @@ class Max(_Reduction):
 
     def _weight(self, out):
         a = self.inputs[0]._data
-        hit = a == self.reduce(a, axis=self.axis, keepdims=True)
+        m = self.reduce(a, axis=self.axis, keepdims=True)
+        hit = (a == m) | (np.isnan(a) & np.isnan(m))
         return const(hit / hit.sum(axis=self.axis, keepdims=True), out.dtype)
 
     def vjp(self, out, g):
@@ -72,6 +75,43 @@ class Min(Max):
 
     __slots__ = ()
     reduce = staticmethod(np.min)
+
+
+class Std(_Reduction):
+    """out = √(Σ_axis (a - ā)² / (n - ddof))      vjp: g·(a - ā) / ((n - ddof)·out)
+    jvp: Σ_axis da·(a - ā) / ((n - ddof)·out)
+
+    One primitive rather than sqrt(var): where out = 0 (a constant input) the derivative is
+    taken as 0, as PyTorch does, instead of the 0·inf = NaN that sqrt's rule would give and
+    that would spread from one constant feature through a whole model.
+    """
+
+    __slots__ = ("ddof",)
+    saves = (0, "out")
+
+    def __init__(self, axis, keepdims, ddof):
+        super().__init__(axis, keepdims)
+        self.ddof = ddof
+
+    def forward(self, a):
+        return np.std(a, axis=self.axis, keepdims=self.keepdims, ddof=self.ddof)
+
+    def _scale(self, out):
+        """1 / ((n - ddof)·out), and 0 where out = 0."""
+        a = self.inputs[0]
+        count = int(np.prod([a.shape[i] for i in self.axis])) - self.ddof
+        zero = out._data == 0
+        return where(zero, 0.0, 1.0 / (where(zero, 1.0, out) * count))
+
+    def _centred(self):
+        a = self.inputs[0]
+        return a - mean(a, self.axis, keepdims=True)
+
+    def vjp(self, out, g):
+        return (self._spread(g * self._scale(out)) * self._centred(),)
+
+    def jvp(self, out, da):
+        return Sum(self.axis, self.keepdims)(da * self._centred()) * self._scale(out)
 
 
 class LogSumExp(_Reduction):
@@ -165,15 +205,24 @@ def var(a, axis=None, keepdims=False, ddof=0):
     """Σ (a - mean)² / (n - ddof) over the axes."""
     a = as_tensor(a)
     axes = normalize_axes("var", axis, a.ndim)
-    count = int(np.prod([a.shape[i] for i in axes]))
-    if count - ddof <= 0:
-        raise ValueError(f"var: {count} elements with ddof={ddof} leave no degrees of freedom")
+    count = _degrees_of_freedom("var", a, axes, ddof)
     centred = a - mean(a, axes, keepdims=True)
     return Sum(axes, keepdims)(centred * centred) * (1.0 / (count - ddof))
 
 
 def std(a, axis=None, keepdims=False, ddof=0):
-    return var(a, axis, keepdims, ddof).sqrt()
+    a = as_tensor(a)
+    axes = normalize_axes("std", axis, a.ndim)
+    _degrees_of_freedom("std", a, axes, ddof)
+    return Std(axes, keepdims, ddof)(a)
+
+
+def _degrees_of_freedom(name, a, axes, ddof):
+    count = int(np.prod([a.shape[i] for i in axes]))
+    if count - ddof <= 0:
+        raise ValueError(f"{name}: {count} elements with ddof={ddof} leave no degrees of "
+                         "freedom")
+    return count
 
 
 def logsumexp(a, axis=None, keepdims=False):
@@ -189,4 +238,5 @@ def log_softmax(a, axis=-1):
 
 def softmax(a, axis=-1):
     """exp(log_softmax(a)): never overflows, and rows sum to 1."""
-    return log_softmax(a, axis).exp()
+    a = as_tensor(a)
+    return LogSoftmax(normalize_axes("softmax", axis, a.ndim))(a).exp()

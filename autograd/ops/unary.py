@@ -91,7 +91,9 @@ class Sigmoid(Op):
 
 
 class Relu(Op):
-    """out = max(a, 0)      vjp: g·[a > 0]      jvp: da·[a > 0]"""
+    """out = max(a, 0)      vjp: g·[not a ≤ 0]      jvp: da·[not a ≤ 0]
+
+    (PyTorch's mask: a NaN input passes its gradient on, so the NaN shows.)"""
 
     __slots__ = ()
     saves = (0,)
@@ -100,10 +102,10 @@ class Relu(Op):
         return np.maximum(a, 0)
 
     def vjp(self, out, g):
-        return (g * (self.inputs[0]._data > 0),)
+        return (g * ~(self.inputs[0]._data <= 0),)
 
     def jvp(self, out, da):
-        return da * (self.inputs[0]._data > 0)
+        return da * ~(self.inputs[0]._data <= 0)
 
 
 class LeakyRelu(Op):
@@ -130,7 +132,7 @@ class LeakyRelu(Op):
 
 
 class Abs(Op):
-    """out = |a|      vjp: g·sign(a)      jvp: da·sign(a)   (sign(0) = 0)"""
+    """out = |a|      vjp: g·sign(a)      jvp: da·sign(a)   (sign(0) = sign(NaN) = 0, as PyTorch)"""
 
     __slots__ = ()
     saves = (0,)
@@ -138,11 +140,15 @@ class Abs(Op):
     def forward(self, a):
         return np.abs(a)
 
+    def _sign(self):
+        a = self.inputs[0]._data
+        return const((a > 0).astype(np.int8) - (a < 0), a.dtype)
+
     def vjp(self, out, g):
-        return (g * np.sign(self.inputs[0]._data),)
+        return (g * self._sign(),)
 
     def jvp(self, out, da):
-        return da * np.sign(self.inputs[0]._data)
+        return da * self._sign()
 
 
 class Sin(Op):

@@ -127,3 +127,41 @@ def test_setitem_of_a_value_with_extra_unit_axes():
         return a
 
     assert ag.gradcheck(f, leaf(v.numpy()))
+
+
+# --- errors that name the call -------------------------------------------------------------
+def test_softmax_with_a_bad_axis_names_softmax():
+    with pytest.raises(ag.ShapeError, match=r"^softmax: axis 5 is out of range for a tensor of "
+                                            r"2 dimensions"):
+        Tensor(np.ones((2, 3))).softmax(axis=5)
+
+
+def test_integer_to_a_negative_integer_power_names_the_op():
+    with pytest.raises(ValueError, match=r"^power: integers to negative integer powers are not "
+                                         r"allowed \(int64 \*\* int64\)"):
+        Tensor(np.array([2])) ** Tensor(np.array([-1]))
+
+
+def test_arithmetic_on_text_names_the_op():
+    with pytest.raises(TypeError, match=r"^add: cannot compute with <U3 data"):
+        Tensor("abc") + 1
+    with pytest.raises(TypeError, match=r"^exp: cannot compute with <U3 data"):
+        Tensor(np.array(["abc", "d"])).exp()
+
+
+def test_data_of_a_tensor_that_requires_grad_stays_floating_point():
+    x = Tensor(np.ones(2, dtype=np.float32), requires_grad=True)
+    with pytest.raises(TypeError, match=r"data: cannot assign int64 values to a tensor that "
+                                        r"requires grad"):
+        x.data = np.array([1, 2])
+    assert x.dtype == np.float32
+
+
+def test_a_gradient_of_another_dtype_is_refused():
+    w = Tensor(np.ones(2, dtype=np.float32), requires_grad=True)
+    with pytest.raises(TypeError, match=r"grad: assigned a gradient of dtype float64 to a tensor "
+                                        r"of dtype float32"):
+        w.grad = Tensor(np.ones(2))
+    assert w.grad is None
+    w.grad = Tensor(np.ones(2, dtype=np.float32))
+    assert w.grad.dtype == np.float32
