@@ -65,7 +65,7 @@ class Multiply(Op):
 
 
 class Divide(Op):
-    """out = a / b      vjp: (g/b, -g*out/b)      jvp: (da - out*db) / b"""
+    """out = a / b      vjp: (g/b, -g·(out/b))      jvp: (da - out*db) / b"""
 
     __slots__ = ()
     saves = (1, "out")
@@ -77,7 +77,7 @@ class Divide(Op):
     def vjp(self, out, g):
         a, b = self.inputs
         ga = g / b if a._requires_grad else None
-        gb = -(g * out) / b if b._requires_grad else None
+        gb = -g * (out / b) if b._requires_grad else None
         return ga, gb
 
     def jvp(self, out, da, db):
@@ -101,28 +101,33 @@ class Power(Op):
     def forward(self, a, b):
         return a ** b
 
-    def _da(self):
+    def _da(self, g):
+        """g·∂a, and 0 where b = 0 (whatever g is there: PyTorch masks the product)."""
         a, b = self.inputs
-        d = b * a ** (b - 1)
+        d = g * (b * a ** (b - 1))
         constant = b._data == 0
         return where(constant, 0.0, d) if constant.any() else d
 
-    def _db(self, out):
+    def _db(self, g, out):
+        """g·∂b, with ∂b = 0 where a = 0 and b ≥ 0 (a product: a NaN g stays NaN there)."""
         a, b = self.inputs
         d = out * log(a)
         constant = (a._data == 0) & (b._data >= 0)
-        return where(constant, 0.0, d) if constant.any() else d
+        return g * (where(constant, 0.0, d) if constant.any() else d)
 
     def vjp(self, out, g):
         a, b = self.inputs
-        return (g * self._da() if a._requires_grad else None,
-                g * self._db(out) if b._requires_grad else None)
+        return (self._da(g) if a._requires_grad else None,
+                self._db(g, out) if b._requires_grad else None)
 
     def jvp(self, out, da, db):
         # A term with a zero tangent (an operand that carries none) is left out, as in
         # PyTorch: 0·∂b would be NaN wherever ∂b is (a negative base) and poison the rest.
-        terms = [d * rule() for d, rule in ((da, self._da), (db, lambda: self._db(out)))
-                 if d._data.any()]
+        terms = []
+        if da._data.any():
+            terms.append(self._da(da))
+        if db._data.any():
+            terms.append(self._db(db, out))
         if not terms:
             return const(np.zeros(out.shape), out.dtype)
         return terms[0] + terms[1] if len(terms) == 2 else terms[0]
@@ -148,8 +153,8 @@ class Maximum(Op):
     """out = max(a, b)      vjp: (g·wa, g·wb)      jvp: da·wa + db·wb
 
     PyTorch's weights: 1/2 each where a == b (ties share the gradient); else 1, except 0 for
-    the smaller side. A NaN compares false both ways, so both sides of a NaN get 1 and the
-    NaN shows in the gradient instead of being hidden.
+    the smaller side (0 even where g is NaN: a mask, not a product). A NaN compares false both
+    ways, so both sides of a NaN get 1 and the NaN shows in the gradient.
     """
 
     __slots__ = ()
@@ -161,19 +166,18 @@ class Maximum(Op):
 
     def _weight(self, out):
         a, b = self.inputs[0]._data, self.inputs[1]._data
-        w = np.where(a == b, 0.5, 1.0)
-        return (const(np.where(self.smaller(a, b), 0.0, w), out.dtype),
-                const(np.where(self.smaller(b, a), 0.0, w), out.dtype))
+        w = const(np.where(a == b, 0.5, 1.0), out.dtype)
+        return (w, ~self.smaller(a, b)), (w, ~self.smaller(b, a))
 
     smaller = staticmethod(np.less)  # where an operand loses
 
     def vjp(self, out, g):
-        wa, wb = self._weight(out)
-        return g * wa, g * wb
+        (wa, ma), (wb, mb) = self._weight(out)
+        return where(ma, g * wa, 0.0), where(mb, g * wb, 0.0)
 
     def jvp(self, out, da, db):
-        wa, wb = self._weight(out)
-        return da * wa + db * wb
+        (wa, ma), (wb, mb) = self._weight(out)
+        return where(ma, da * wa, 0.0) + where(mb, db * wb, 0.0)
 
 
 class Minimum(Maximum):
@@ -188,7 +192,8 @@ class Minimum(Maximum):
 
 
 class Where(Op):
-    """out = a where cond else b      vjp: (g·cond, g·¬cond)      jvp: where(cond, da, db)"""
+    """out = a where cond else b      vjp: (g where cond, g where ¬cond; else 0)
+    jvp: where(cond, da, db)"""
 
     __slots__ = ("cond",)
     saves = ()
@@ -202,7 +207,7 @@ class Where(Op):
 
     def vjp(self, out, g):
         cond = np.broadcast_to(self.cond, out.shape)
-        return g * cond, g * ~cond
+        return Where(cond)(g, _zero(g)), Where(cond)(_zero(g), g)
 
     def jvp(self, out, da, db):
         return Where(self.cond)(da, db)
@@ -227,6 +232,10 @@ class AsType(Op):
         return astype(da, self.dtype)
 
 
+def _zero(like):
+    return const(0.0, like.dtype)
+
+
 def add(a, b):
     return Add()(*pair(a, b))
 
@@ -240,6 +249,10 @@ def multiply(a, b):
 
 
 def divide(a, b):
+    if isinstance(b, Tensor) and isinstance(a, (int, float)) and not isinstance(a, bool):
+        # PyTorch computes number / tensor as reciprocal(tensor) · number: the values and
+        # the gradient's edges (0 / x at a tiny x) follow from that.
+        return multiply(power(b, -1.0), a)
     return Divide()(*pair(a, b))
 
 

@@ -47,9 +47,13 @@ class Max(_Reduction):
     the result is NaN, the NaN entries are the ones that attain it (as in PyTorch's max()).
     """
 
-    __slots__ = ()
+    __slots__ = ("every",)
     saves = (0,)
     reduce = staticmethod(np.max)
+
+    def __init__(self, axis, keepdims, every=False):
+        super().__init__(axis, keepdims)
+        self.every = every  # called without an axis: PyTorch's max(), not amax(dim)
 
     def forward(self, a):
         if any(a.shape[i] == 0 for i in self.axis):
@@ -61,13 +65,19 @@ class Max(_Reduction):
         a = self.inputs[0]._data
         m = self.reduce(a, axis=self.axis, keepdims=True)
         hit = (a == m) | (np.isnan(a) & np.isnan(m))
-        return const(hit / hit.sum(axis=self.axis, keepdims=True), out.dtype)
+        return const(hit / hit.sum(axis=self.axis, keepdims=True), out.dtype), hit
+
+    def _select(self, spread, out):
+        """spread·w. Without an axis (PyTorch's max()) the other entries get 0 even where g
+        is NaN or inf; over given axes (amax(dim)) it is a product, as in PyTorch."""
+        w, hit = self._weight(out)
+        return where(hit, spread * w, 0.0) if self.every else spread * w
 
     def vjp(self, out, g):
-        return (self._spread(g) * self._weight(out),)
+        return (self._select(self._spread(g), out),)
 
     def jvp(self, out, da):
-        return Sum(self.axis, self.keepdims)(da * self._weight(out))
+        return Sum(self.axis, self.keepdims)(self._select(da, out))
 
 
 class Min(Max):
@@ -77,41 +87,66 @@ class Min(Max):
     reduce = staticmethod(np.min)
 
 
-class Std(_Reduction):
-    """out = √(Σ_axis (a - ā)² / (n - ddof))      vjp: g·(a - ā) / ((n - ddof)·out)
-    jvp: Σ_axis da·(a - ā) / ((n - ddof)·out)
+class Var(_Reduction):
+    """out = Σ_axis (a - ā)² / (n - ddof)      vjp: g·2(a - ā) / (n - ddof)
+    jvp: Σ_axis da·2(a - ā) / (n - ddof)
 
-    One primitive rather than sqrt(var): where out = 0 (a constant input) the derivative is
-    taken as 0, as PyTorch does, instead of the 0·inf = NaN that sqrt's rule would give and
-    that would spread from one constant feature through a whole model.
+    One primitive with PyTorch's closed-form rule: the path through the mean ā contributes
+    Σ(a - ā) = 0 and is left out, so an inf entry does not turn every gradient into NaN.
     """
 
     __slots__ = ("ddof",)
-    saves = (0, "out")
+    saves = (0,)
 
     def __init__(self, axis, keepdims, ddof):
         super().__init__(axis, keepdims)
         self.ddof = ddof
 
     def forward(self, a):
-        return np.std(a, axis=self.axis, keepdims=self.keepdims, ddof=self.ddof)
+        return self.reduce(a, axis=self.axis, keepdims=self.keepdims, ddof=self.ddof,
+                           dtype=_wide(a.dtype)).astype(a.dtype, copy=False)
 
-    def _scale(self, out):
-        """1 / ((n - ddof)·out), and 0 where out = 0."""
+    reduce = staticmethod(np.var)
+
+    def _count(self):
         a = self.inputs[0]
-        count = int(np.prod([a.shape[i] for i in self.axis])) - self.ddof
-        zero = out._data == 0
-        return where(zero, 0.0, 1.0 / (where(zero, 1.0, out) * count))
+        return int(np.prod([a.shape[i] for i in self.axis])) - self.ddof
 
     def _centred(self):
         a = self.inputs[0]
         return a - mean(a, self.axis, keepdims=True)
 
     def vjp(self, out, g):
-        return (self._spread(g * self._scale(out)) * self._centred(),)
+        return (self._spread(g * (2.0 / self._count())) * self._centred(),)
 
     def jvp(self, out, da):
-        return Sum(self.axis, self.keepdims)(da * self._centred()) * self._scale(out)
+        return Sum(self.axis, self.keepdims)(da * self._centred()) * (2.0 / self._count())
+
+
+class Std(Var):
+    """out = √(Σ_axis (a - ā)² / (n - ddof))      vjp: g·(a - ā) / ((n - ddof)·out)
+    jvp: Σ_axis da·(a - ā) / ((n - ddof)·out)
+
+    Where out = 0 (a constant input) the derivative is 0, as in PyTorch, instead of the
+    0·inf = NaN of sqrt(var)'s rule, which would spread from one constant feature through a
+    whole model.
+    """
+
+    __slots__ = ()
+    saves = (0, "out")
+
+    reduce = staticmethod(np.std)
+
+    def _scaled(self, g, out):
+        """g / ((n - ddof)·out), and 0 where out = 0 (whatever g is there)."""
+        zero = out._data == 0
+        return where(zero, 0.0, g / (where(zero, 1.0, out) * self._count()))
+
+    def vjp(self, out, g):
+        return (self._spread(self._scaled(g, out)) * self._centred(),)
+
+    def jvp(self, out, da):
+        return self._scaled(Sum(self.axis, self.keepdims)(da * self._centred()), out)
 
 
 class LogSumExp(_Reduction):
@@ -158,7 +193,9 @@ class LogSoftmax(Op):
         self.axis = axis  # a normalised tuple
 
     def forward(self, a):
-        shifted = a - _finite_max(a, self.axis)
+        m = np.max(a, axis=self.axis, keepdims=True) if a.size else np.zeros((), a.dtype)
+        # (a +inf entry makes its row NaN, as in PyTorch; a row of -inf has no max to shift by)
+        shifted = a - np.where(np.isneginf(m), np.zeros((), a.dtype), m)
         with np.errstate(divide="ignore"):
             return shifted - np.log(np.sum(np.exp(shifted), axis=self.axis, keepdims=True))
 
@@ -167,6 +204,12 @@ class LogSoftmax(Op):
 
     def jvp(self, out, da):
         return da - (out.exp() * da).sum(self.axis, keepdims=True)
+
+
+def _wide(dtype):
+    """The dtype to accumulate squares in: float32's 1e30 squared overflows, float64's does
+    not (PyTorch's float32 std of such values is finite too)."""
+    return np.float64 if dtype.kind == "f" and dtype.itemsize < 8 else None
 
 
 def _finite_max(a, axis):
@@ -193,21 +236,20 @@ def mean(a, axis=None, keepdims=False):
 
 def max(a, axis=None, keepdims=False):
     a = as_tensor(a)
-    return Max(normalize_axes("max", axis, a.ndim), keepdims)(a)
+    return Max(normalize_axes("max", axis, a.ndim), keepdims, axis is None and not keepdims)(a)
 
 
 def min(a, axis=None, keepdims=False):
     a = as_tensor(a)
-    return Min(normalize_axes("min", axis, a.ndim), keepdims)(a)
+    return Min(normalize_axes("min", axis, a.ndim), keepdims, axis is None and not keepdims)(a)
 
 
 def var(a, axis=None, keepdims=False, ddof=0):
     """Σ (a - mean)² / (n - ddof) over the axes."""
     a = as_tensor(a)
     axes = normalize_axes("var", axis, a.ndim)
-    count = _degrees_of_freedom("var", a, axes, ddof)
-    centred = a - mean(a, axes, keepdims=True)
-    return Sum(axes, keepdims)(centred * centred) * (1.0 / (count - ddof))
+    _degrees_of_freedom("var", a, axes, ddof)
+    return Var(axes, keepdims, ddof)(a)
 
 
 def std(a, axis=None, keepdims=False, ddof=0):
@@ -222,7 +264,6 @@ def _degrees_of_freedom(name, a, axes, ddof):
     if count - ddof <= 0:
         raise ValueError(f"{name}: {count} elements with ddof={ddof} leave no degrees of "
                          "freedom")
-    return count
 
 
 def logsumexp(a, axis=None, keepdims=False):

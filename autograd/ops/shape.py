@@ -10,6 +10,7 @@ from ..op import Op
 from ..shapes import ShapeError, broadcast_shapes, normalize_axes
 from ..tensor import Tensor
 from ._util import as_tensor
+from .arithmetic import Where
 
 
 class Reshape(Op):
@@ -125,7 +126,7 @@ class IndexAdd(Op):
 
 
 class IndexPut(Op):
-    """out = a with out[index] = v      vjp: (g with zeros at index, sum_to(g[index], v.shape))
+    """out = a with out[index] = v      vjp: (g with 0 at index, sum_to(g[index], v.shape))
     jvp: da with da[index] = dv   (the out-of-place form of `a[index] = v`)"""
 
     __slots__ = ("index",)
@@ -148,7 +149,7 @@ class IndexPut(Op):
         keep = np.ones(a.shape, dtype=bool)
         keep[self.index] = False
         gv = sum_to(GetItem(self.index)(g), v.shape) if v._requires_grad else None
-        return g * keep, gv
+        return Where(keep)(g, Tensor._make(np.zeros((), g.dtype))), gv
 
     def jvp(self, out, da, dv):
         return IndexPut(self.index)(da, dv)

@@ -91,21 +91,22 @@ class Sigmoid(Op):
 
 
 class Relu(Op):
-    """out = max(a, 0)      vjp: g·[not a ≤ 0]      jvp: da·[not a ≤ 0]
+    """out = max(a, 0)      vjp: g where not a ≤ 0, else 0      jvp: the same of da
 
-    (PyTorch's mask: a NaN input passes its gradient on, so the NaN shows.)"""
+    PyTorch's mask: a NaN input passes its gradient on (so the NaN shows), and a masked entry
+    is 0 even where g is NaN or inf (a choice, not a product with 0). Clip masks alike."""
 
     __slots__ = ()
     saves = (0,)
 
     def forward(self, a):
-        return np.maximum(a, 0)
+        return np.where(a < 0, np.zeros((), a.dtype), a)  # relu(-0.0) = -0.0, as in PyTorch
 
     def vjp(self, out, g):
-        return (g * ~(self.inputs[0]._data <= 0),)
+        return (arithmetic.where(~(self.inputs[0]._data <= 0), g, 0.0),)
 
     def jvp(self, out, da):
-        return da * ~(self.inputs[0]._data <= 0)
+        return arithmetic.where(~(self.inputs[0]._data <= 0), da, 0.0)
 
 
 class LeakyRelu(Op):
@@ -184,7 +185,7 @@ class Cos(Op):
 
 
 class Clip(Op):
-    """out = min(max(a, lo), hi)      vjp: g·[lo ≤ a ≤ hi]      jvp: da·[lo ≤ a ≤ hi]"""
+    """out = min(max(a, lo), hi)      vjp: g where lo ≤ a ≤ hi, else 0      jvp: the same"""
 
     __slots__ = ("lo", "hi")
     saves = (0,)
@@ -205,10 +206,10 @@ class Clip(Op):
         return inside
 
     def vjp(self, out, g):
-        return (g * self._inside(),)
+        return (arithmetic.where(self._inside(), g, 0.0),)
 
     def jvp(self, out, da):
-        return da * self._inside()
+        return arithmetic.where(self._inside(), da, 0.0)
 
 
 def exp(a):
@@ -257,3 +258,6 @@ def clip(a, lo=None, hi=None):
     if lo is not None and hi is not None and lo > hi:
         raise ValueError(f"clip: lo ({lo}) is greater than hi ({hi})")
     return Clip(lo, hi)(as_tensor(a))
+
+
+from . import arithmetic  # noqa: E402  (arithmetic imports this module; used at call time)

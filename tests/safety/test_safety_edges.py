@@ -91,3 +91,27 @@ def test_anomaly_mode_still_reports_the_nan():
     x = Tensor(np.array([-1.0]), requires_grad=True)
     with ag.detect_anomaly(), pytest.raises(FloatingPointError, match="Sqrt produced NaN"):
         x.sqrt()
+
+
+UPSTREAM = [  # (name, function, input): the cotangent arriving is NaN everywhere
+    ("relu", lambda x: x.relu(), [1.0, 0.0, -2.0]),
+    ("clip", lambda x: x.clip(-1.0, 0.5), [1.0, 0.0, -2.0]),
+    ("maximum", lambda x: x.maximum(x * 0.0), [1.0, 0.0, -2.0]),
+    ("max()", lambda x: x.max(), [1.0, 3.0, 2.0]),
+    ("abs", lambda x: abs(x), [1.0, 0.0, -2.0]),
+    ("x ** 0", lambda x: x ** 0.0, [1.0, 0.0, -2.0]),
+    ("0 / x", lambda x: 0.0 / x, [1.0, 1e-200, -2.0]),
+]
+
+
+@pytest.mark.parametrize("name,fn,values", UPSTREAM, ids=[c[0] for c in UPSTREAM])
+def test_masks_and_products_meet_a_nan_cotangent_as_torch_does(name, fn, values):
+    """PyTorch masks some rules (relu, clip, maximum, max(), x ** 0: a masked entry is 0 even
+    for a NaN cotangent) and multiplies in others (abs: NaN·0 = NaN)."""
+    x = Tensor(np.array(values), requires_grad=True)
+    out = fn(x)
+    out.backward(Tensor(np.full(out.shape, np.nan)))
+    tx = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    tout = fn(tx)
+    tout.backward(torch.full(tout.shape, np.nan, dtype=torch.float64))
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
