@@ -57,7 +57,7 @@ class Op:
     def __call__(self, *inputs):
         # NumPy's warnings are off inside forward (log(0) is -inf, as in PyTorch, and says
         # nothing); anomaly mode is the tool that reports non-finite values.
-        token = quiet.set(IGNORE)
+        token = None if quiet.get() is IGNORE else quiet.set(IGNORE)  # (rules: already off)
         try:
             if len(inputs) == 1:
                 data = self.forward(inputs[0]._data)
@@ -69,7 +69,8 @@ class Op:
             self._explain(e, inputs)
             raise
         finally:
-            quiet.reset(token)
+            if token is not None:
+                quiet.reset(token)
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         # This runs for every op: plain loops beat any() with a generator here.
@@ -152,6 +153,9 @@ class _Errstate:
 
     def reset(self, state):
         state.__exit__(None, None, None)
+
+    def get(self):
+        return self  # never IGNORE: always set
 
 
 try:  # NumPy >= 2 keeps its error state in a ContextVar: setting it costs ~0.1 µs

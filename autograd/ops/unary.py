@@ -100,7 +100,7 @@ class Relu(Op):
     saves = (0,)
 
     def forward(self, a):
-        return np.where(a < 0, np.zeros((), a.dtype), a)  # relu(-0.0) = -0.0, as in PyTorch
+        return np.maximum(0, a)  # 0 first: relu(-0.0) is -0.0, as in PyTorch
 
     def vjp(self, out, g):
         return (arithmetic.where(~(self.inputs[0]._data <= 0), g, 0.0),)

@@ -115,3 +115,19 @@ def test_masks_and_products_meet_a_nan_cotangent_as_torch_does(name, fn, values)
     tout = fn(tx)
     tout.backward(torch.full(tout.shape, np.nan, dtype=torch.float64))
     np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_quiet_without_numpys_error_state_variable(monkeypatch):
+    """Where NumPy keeps no ContextVar for its error state, np.errstate does the same job."""
+    import autograd.op as op
+    import autograd.reverse as reverse
+
+    fallback = op._Errstate()
+    for module in (op, reverse):
+        monkeypatch.setattr(module, "quiet", fallback)
+        monkeypatch.setattr(module, "IGNORE", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = Tensor(np.array([0.0, 1.0]), requires_grad=True)
+        x.log().sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [np.inf, 1.0])
