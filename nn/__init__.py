@@ -9,7 +9,7 @@
 
 from . import datasets, functional, init, utils
 from .batches import DataLoader, batches
-from .conv import Conv2d, MaxPool2d
+from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .init import manual_seed
 from .layers import (
     BatchNorm1d,
@@ -49,4 +49,12 @@ __all__ = [
     "ModuleDict", "ModuleList", "NLLLoss", "OutOfRangeError", "Parameter", "ReLU", "Sequential",
     "Sigmoid", "Softmax", "StateDictError", "Tanh", "batches", "datasets", "functional", "init",
     "load", "manual_seed", "save", "utils",
+]
+
+# Convolution-family, normalisation and lazy layers, module helpers and data loading.
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d  # noqa: E402
+from .resize import Upsample  # noqa: E402
+
+__all__ += [
+    "AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "ConvTranspose2d", "MaxPool1d", "Upsample",
 ]

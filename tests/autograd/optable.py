@@ -182,29 +182,31 @@ def _reductions():
     return cases
 
 
-def np_windows(x, k, s, p, pad_value=0.0):
-    """out[n, c, i, j, y, x] = xpad[n, c, y*s + i, x*s + j], written as plain loops."""
+def np_windows(x, k, s, p, pad_value=0.0, dilation=1):
+    """out[n, c, i, j, y, x] = xpad[n, c, y*s + i*d, x*s + j*d], written as plain loops."""
     n, c, h, w = x.shape
+    d = dilation
     xpad = np.full((n, c, h + 2 * p, w + 2 * p), pad_value, dtype=x.dtype)
     xpad[:, :, p:p + h, p:p + w] = x
-    oh, ow = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
+    oh, ow = (h + 2 * p - d * (k - 1) - 1) // s + 1, (w + 2 * p - d * (k - 1) - 1) // s + 1
     out = np.zeros((n, c, k, k, oh, ow), dtype=x.dtype)
     for i in range(k):
         for j in range(k):
             for y in range(oh):
                 for x_ in range(ow):
-                    out[:, :, i, j, y, x_] = xpad[:, :, y * s + i, x_ * s + j]
+                    out[:, :, i, j, y, x_] = xpad[:, :, y * s + i * d, x_ * s + j * d]
     return out
 
 
-def np_col2im(g, shape, k, s, p):
+def np_col2im(g, shape, k, s, p, dilation=1):
     n, c, h, w = shape
+    d = dilation
     out = np.zeros((n, c, h + 2 * p, w + 2 * p), dtype=g.dtype)
     for i in range(k):
         for j in range(k):
             for y in range(g.shape[4]):
                 for x_ in range(g.shape[5]):
-                    out[:, :, y * s + i, x_ * s + j] += g[:, :, i, j, y, x_]
+                    out[:, :, y * s + i * d, x_ * s + j * d] += g[:, :, i, j, y, x_]
     return out[:, :, p:p + h, p:p + w]
 
 
@@ -227,6 +229,11 @@ def _windows():
              lambda g: np_col2im(g, (1, 2, 3, 4), 2, 1, 0), args(real(1, 2, 2, 2, 2, 3))),
         Case("col2im[stride, padding]", lambda g: col2im(g, (1, 1, 4, 5), 3, 2, 1),
              lambda g: np_col2im(g, (1, 1, 4, 5), 3, 2, 1), args(real(1, 1, 3, 3, 2, 3))),
+        Case("sliding_windows[dilation]", lambda a: sliding_windows(a, 2, 1, 1, dilation=2),
+             lambda a: np_windows(a, 2, 1, 1, dilation=2), args(real(1, 2, 4, 5))),
+        Case("col2im[dilation]", lambda g: col2im(g, (1, 1, 4, 5), 2, 2, 1, dilation=2),
+             lambda g: np_col2im(g, (1, 1, 4, 5), 2, 2, 1, dilation=2),
+             args(real(1, 1, 2, 2, 2, 3))),
     ]
 
 
