@@ -12,7 +12,6 @@ from .batches import DataLoader, batches
 from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .init import manual_seed
 from .layers import (
-    BatchNorm1d,
     Dropout,
     Embedding,
     Flatten,
@@ -52,9 +51,22 @@ __all__ = [
 ]
 
 # Convolution-family, normalisation and lazy layers, module helpers and data loading.
+from .layers import Dropout2d, Unflatten  # noqa: E402
+from .lazy import (  # noqa: E402
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyConv2d,
+    LazyLinear,
+    LazyModuleMixin,
+    UninitializedBuffer,
+    UninitializedParameter,
+)
+from .normalization import BatchNorm1d, BatchNorm2d  # noqa: E402
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d  # noqa: E402
 from .resize import Upsample  # noqa: E402
 
 __all__ += [
-    "AdaptiveAvgPool2d", "AvgPool2d", "Conv1d", "ConvTranspose2d", "MaxPool1d", "Upsample",
+    "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm2d", "Conv1d", "ConvTranspose2d", "Dropout2d",
+    "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv2d", "LazyLinear", "LazyModuleMixin",
+    "MaxPool1d", "Unflatten", "UninitializedBuffer", "UninitializedParameter", "Upsample",
 ]

@@ -15,7 +15,7 @@ from autograd import ShapeError, Tensor, get_default_dtype
 from autograd.ops.windows import Col2Im, as_pair, sliding_windows, window_geometry
 
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, check_device
 from .resize import pad
 
 
@@ -189,6 +189,7 @@ class _ConvNd(Module):
 
     _dims = 2
     _transposed = False
+    _lazy = False  # a lazy layer starts with in_channels=0
     _function = None  # conv1d or conv2d
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
@@ -197,7 +198,7 @@ class _ConvNd(Module):
         super().__init__()
         name = type(self).__name__
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        if self.in_channels <= 0 or self.out_channels <= 0:
+        if self.in_channels < (0 if self._lazy else 1) or self.out_channels <= 0:
             raise ValueError(f"{name}: in_channels and out_channels must be positive, got "
                              f"{in_channels} and {out_channels}")
         self.groups = _groups(name, groups, self.in_channels, "in_channels")
@@ -218,7 +219,7 @@ class _ConvNd(Module):
             raise ValueError(f"{name}: padding_mode={padding_mode!r} needs integer padding "
                              f"and a forward convolution")
         self.padding_mode = padding_mode
-        _check_device(name, device)
+        check_device(name, device)
         self._dtype = np.dtype(dtype) if dtype is not None else get_default_dtype()
         if self._transposed:
             shape = (self.in_channels, self.out_channels // self.groups)
@@ -272,12 +273,6 @@ class _ConvNd(Module):
         if self.padding_mode != "zeros":
             text += f", padding_mode={self.padding_mode}"
         return text
-
-
-def _check_device(name, device):
-    if device is not None and str(device) != "cpu":
-        raise RuntimeError(f"{name}: device {str(device)!r} is not available: this library "
-                           f"computes on the CPU only (use device='cpu' or leave it out)")
 
 
 class Conv1d(_ConvNd):

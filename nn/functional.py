@@ -91,11 +91,29 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     x = _tensor(input)
     if not training or p == 0:
         return x
+    return _drop(x, p, x.shape, generator)
+
+
+def _drop(x, p, mask_shape, generator):
+    """x times a keep-mask of `mask_shape` (broadcast over x), survivors scaled by 1/(1 - p)."""
     if p == 1:
         return x * 0.0
     rng = init.default_generator() if generator is None else generator
-    keep = rng.random(x.shape) >= p
+    keep = rng.random(mask_shape) >= p
     return x * Tensor((keep / (1.0 - p)).astype(x.dtype))
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False, generator=None):
+    """Channel dropout for (N, C, H, W) (or (N, C, L)) input: each whole channel of each sample
+    is zeroed with probability p, the survivors scaled by 1 / (1 - p)."""
+    _check_probability(p, "dropout2d")
+    x = _tensor(input)
+    if x.ndim not in (3, 4):
+        raise ShapeError(f"dropout2d: expected input of shape (N, C, H, W) or (N, C, L), got "
+                         f"{x.shape}")
+    if not training or p == 0:
+        return x
+    return _drop(x, p, x.shape[:2] + (1,) * (x.ndim - 2), generator)  # one draw per channel
 
 
 # --- normalisation -----------------------------------------------------------------------
@@ -129,19 +147,18 @@ def _assign(buffer, values):
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
                momentum=0.1, eps=1e-5):
-    """y = (x - μ) / √(σ² + eps) · weight + bias, per channel (axis 1) of x (N, C) or (N, C, L).
+    """y = (x - μ) / √(σ² + eps) · weight + bias, per channel (axis 1) of x (N, C, *).
 
-    Training: μ, σ² are the batch's mean and biased variance over N (and L), and the running
-    statistics (if given) move towards them: r ← (1 - momentum)·r + momentum·batch, using the
-    unbiased variance for running_var. Not training: μ, σ² are the running statistics.
+    Training: μ, σ² are the batch's mean and biased variance over every other axis, and the
+    running statistics (if given) move towards them: r ← (1 - momentum)·r + momentum·batch,
+    using the unbiased variance for running_var. Not training: μ, σ² are the running statistics.
     """
     x = _tensor(input)
-    if x.ndim not in (2, 3):
-        raise ShapeError(f"batch_norm: expected input of shape (N, C) or (N, C, L), got "
-                         f"{x.shape}")
+    if x.ndim < 2:
+        raise ShapeError(f"batch_norm: expected input of shape (N, C, *), got {x.shape}")
     c = x.shape[1]
-    axes = (0,) if x.ndim == 2 else (0, 2)
-    stat_shape = (1, c) if x.ndim == 2 else (1, c, 1)
+    axes = (0,) + tuple(range(2, x.ndim))
+    stat_shape = (1, c) + (1,) * (x.ndim - 2)
     if training or running_mean is None or running_var is None:
         count = x.size // c
         if training and count <= 1:
@@ -172,12 +189,50 @@ def _array(x):
 
 
 # --- indices -----------------------------------------------------------------------------
-def embedding(input, weight):
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
     """weight[input]: rows of the (num_embeddings, dim) table, output input.shape + (dim,).
-    The gradient scatter-adds into the rows used (repeated indices add up)."""
+
+    The gradient scatter-adds into the rows used (repeated indices add up), except into row
+    `padding_idx`, which gets none; `scale_grad_by_freq` divides each row's gradient by how
+    often the batch uses it. With `max_norm`, each row used whose `norm_type`-norm exceeds it
+    is first rescaled in place to norm max_norm / (norm + 1e-7)·norm, as PyTorch does.
+    """
     index = class_indices(input, "embedding")
-    check_index_range(index, weight.shape[0], "embedding", "index")
-    return weight[index]
+    n = weight.shape[0]
+    check_index_range(index, n, "embedding", "index")
+    if sparse:
+        raise NotImplementedError("embedding: sparse gradients are not supported (sparse=False)")
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise ValueError(f"embedding: padding_idx {padding_idx} must be within "
+                             f"[{-n}, {n - 1}] (num_embeddings={n})")
+        padding_idx = padding_idx % n
+    if max_norm is not None:
+        _renorm_rows(weight, np.unique(index), max_norm, norm_type)
+    rows = weight[index]
+    if (padding_idx is None and not scale_grad_by_freq) or not rows.requires_grad:
+        return rows
+    # The value stays rows exactly (rows - fixed is exactly 0); only the gradient is scaled.
+    scale = np.ones(index.shape, dtype=weight.dtype)
+    if scale_grad_by_freq:
+        counts = np.bincount(index.ravel(), minlength=n)
+        scale = scale / counts[index]
+    if padding_idx is not None:
+        scale[index == padding_idx] = 0.0
+    fixed = rows.detach()
+    return fixed + (rows - fixed) * Tensor(scale[..., None])
+
+
+def _renorm_rows(weight, rows, max_norm, norm_type):
+    """Rescale (in place, unrecorded) each listed row whose norm exceeds max_norm."""
+    table = weight._data
+    norms = np.linalg.norm(table[rows], ord=norm_type, axis=1)
+    big = norms > max_norm
+    if big.any():
+        factor = (max_norm / (norms[big] + 1e-7)).astype(table.dtype)
+        with no_grad():
+            weight[rows[big]] = Tensor(table[rows[big]] * factor[:, None])
 
 
 def one_hot(tensor, num_classes=-1):
@@ -194,7 +249,7 @@ __all__ = [
     "OutOfRangeError", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "conv2d", "cross_entropy",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv_transpose2d", "interpolate",
-    "max_pool1d", "pad", "dropout", "embedding", "hinge_loss", "l1_loss", "layer_norm",
+    "max_pool1d", "pad", "dropout2d", "dropout", "embedding", "hinge_loss", "l1_loss", "layer_norm",
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot",
     "relu", "sigmoid", "softmax", "softplus", "tanh",
 ]

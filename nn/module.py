@@ -12,6 +12,8 @@ import numpy as np
 
 from autograd import Tensor, get_default_dtype, no_grad
 
+from . import hooks as _hooks
+
 
 class Parameter(Tensor):
     """A Tensor that a Module owns and an optimizer updates: it requires grad by default.
@@ -71,7 +73,35 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}: forward() is not implemented")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_hooks")
+        if hooks is None:
+            return self.forward(*args, **kwargs)
+        return _hooks.call(self, hooks, args, kwargs)
+
+    # --- hooks -------------------------------------------------------------------------
+    def _hook_table(self):
+        if "_hooks" not in self.__dict__:
+            object.__setattr__(self, "_hooks", _hooks.Hooks())
+        return self._hooks
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call hook(module, args) before each forward (hook(module, args, kwargs) with
+        with_kwargs); a non-None result replaces the arguments. Returns a handle with
+        remove()."""
+        return self._hook_table().add("pre", hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
+                              always_call=False):
+        """Call hook(module, args, output) after each forward (hook(module, args, kwargs,
+        output) with with_kwargs); a non-None result replaces the output."""
+        return self._hook_table().add("forward", hook, prepend, with_kwargs)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call hook(module, grad_input, grad_output) once the gradients with respect to the
+        module's tensor inputs are known (tuples, one entry per tensor input/output; None for
+        an input that does not require grad); a non-None result replaces grad_input. For
+        modules with at most one input that requires grad."""
+        return self._hook_table().add("backward", hook, prepend)
 
     # --- attributes and registration ---------------------------------------------------
     def __setattr__(self, name, value):
@@ -112,6 +142,33 @@ class Module:
         if not isinstance(name, str) or not name or "." in name or hasattr(type(self), name):
             raise KeyError(f"add_module: invalid or clashing module name {name!r}")
         setattr(self, name, module)
+
+    register_module = add_module
+
+    def get_submodule(self, target):
+        """The descendant at dotted path `target` ("" is this module)."""
+        module = self
+        for part in target.split(".") if target else []:
+            child = dict(module._all_children()).get(part)
+            if child is None:
+                raise AttributeError(f"get_submodule: {type(module).__name__} has no "
+                                     f"submodule {part!r} (looking for {target!r})")
+            module = child
+        return module
+
+    def get_parameter(self, target):
+        """The Parameter at dotted path `target`, e.g. "0.weight"."""
+        return self._get_member(target, dict(self.named_parameters()), "parameter")
+
+    def get_buffer(self, target):
+        return self._get_member(target, dict(self.named_buffers()), "buffer")
+
+    def _get_member(self, target, members, kind):
+        module_path, _, name = target.rpartition(".")
+        self.get_submodule(module_path)  # names a missing submodule if that is the problem
+        if target not in members:
+            raise AttributeError(f"get_{kind}: no {kind} named {target!r}")
+        return members[target]
 
     # --- discovery ---------------------------------------------------------------------
     def _members(self):
@@ -213,6 +270,53 @@ class Module:
             if p.grad is not None:
                 p.grad = None if set_to_none else Tensor(np.zeros_like(p._data))
 
+    # --- dtype and device ------------------------------------------------------------------
+    def to(self, *args, **kwargs):
+        """Cast floating-point parameters and buffers to a dtype, in place (the same Parameter
+        objects, so an optimizer keeps them): `to(ag.float64)`, `to("cpu")`, `to(tensor)`,
+        `to(device=..., dtype=...)`. Devices other than the CPU are an error. Returns self."""
+        device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, str) or type(arg).__name__ == "device":
+                device = arg
+            else:
+                dtype = arg
+        check_device("to", device)
+        if dtype is not None:
+            dtype = np.dtype(dtype)
+            if dtype.kind != "f":
+                raise TypeError(f"to: nn.Module.to only accepts floating point dtypes, got "
+                                f"{dtype}")
+            self._cast(dtype)
+        return self
+
+    def _cast(self, dtype):
+        for t in list(self.parameters()) + list(self.buffers()):
+            if t._data.dtype.kind == "f" and t._data.dtype != dtype:
+                t._data = t._data.astype(dtype)
+                if t._grad is not None:
+                    t._grad = Tensor(t._grad._data.astype(dtype))
+
+    def half(self):
+        return self.to(np.float16)
+
+    def float(self):
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, device=None):
+        check_device("cuda", "cuda")
+
     def apply(self, fn):
         """Call `fn` on every descendant, then on this module (as PyTorch does). Returns self."""
         for child in self.children():
@@ -254,6 +358,8 @@ class Module:
             if array.dtype.kind not in "biuf":
                 problems.append(f"wrong type for {key}: got an array of dtype {array.dtype}, "
                                 f"expected numbers")
+            elif hasattr(target, "materialize"):  # a lazy module's placeholder takes the shape
+                pass
             elif array.shape != target.shape:
                 problems.append(f"size mismatch for {key}: copying a param with shape "
                                 f"{array.shape} from checkpoint, the shape in current model "
@@ -270,7 +376,12 @@ class Module:
                                  + "\n\t".join(problems))
         with no_grad():
             for key, array in arrays.items():
+                if hasattr(targets[key], "materialize"):
+                    targets[key].materialize(array.shape)
                 targets[key][...] = array.astype(targets[key].dtype, copy=False)
+        for module in self.modules():  # lazy modules whose every placeholder is now shaped
+            if hasattr(module, "_become"):
+                module._become()
         return IncompatibleKeys(missing, unexpected)
 
     # --- repr ----------------------------------------------------------------------------
@@ -292,6 +403,13 @@ class Module:
         elif lines:
             body = "\n  " + "\n  ".join(line.replace("\n", "\n  ") for line in lines) + "\n"
         return f"{type(self).__name__}({body})"
+
+
+def check_device(name, device):
+    """Accept the CPU (or no device); anything else is a clear error, never a silent CPU run."""
+    if device is not None and str(device) != "cpu":
+        raise RuntimeError(f"{name}: device {str(device)!r} is not available: this library "
+                           f"computes on the CPU only (use 'cpu' or leave the device out)")
 
 
 def _repr_member(value):
