@@ -161,7 +161,7 @@ def test_lazy_layers_infer_shapes_and_become_the_concrete_layer(make, x, becomes
     assert repr(ours).startswith("Lazy")
     params = list(ours.parameters())  # an optimizer made now holds the same objects
     with pytest.raises(RuntimeError, match="has no shape yet"):
-        (params or list(ours.buffers()))[0].shape
+        _ = (params or list(ours.buffers()))[0].shape
     ours(Tensor(x))
     theirs(torch.tensor(x))
     assert type(ours).__name__ == type(theirs).__name__ == becomes
