@@ -4,3 +4,5 @@ loading and sequence padding)."""
 from .clip_grad import clip_grad_norm_, clip_grad_value_
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
+
+from . import data as data  # noqa: E402  (nn.utils.data, as torch.utils.data)
