@@ -15,7 +15,8 @@ from autograd import ShapeError, Tensor, get_default_dtype
 from autograd.ops.windows import Col2Im, as_pair, sliding_windows, window_geometry
 
 from . import init
-from .module import Module, Parameter, check_device
+from .casting import check_device
+from .module import Module, Parameter
 from .resize import pad
 
 

@@ -14,7 +14,8 @@ from autograd import ShapeError, Tensor, get_default_dtype, no_grad
 
 from . import functional as F
 from . import init
-from .module import Module, Parameter, check_device
+from .casting import check_device
+from .module import Module, Parameter
 
 
 def _count(value, what, layer):

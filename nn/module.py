@@ -13,6 +13,7 @@ import numpy as np
 from autograd import Tensor, get_default_dtype, no_grad
 
 from . import hooks as _hooks
+from .casting import Casting
 
 
 class Parameter(Tensor):
@@ -59,7 +60,7 @@ def _flatten(name, value):
             yield from _flatten(f"{name}.{key}", item)
 
 
-class Module:
+class Module(Casting):
     """Base class for layers and models: subclass it, assign layers and Parameters as
     attributes in `__init__`, and write `forward`. Calling the module calls `forward`."""
 
@@ -270,53 +271,6 @@ class Module:
             if p.grad is not None:
                 p.grad = None if set_to_none else Tensor(np.zeros_like(p._data))
 
-    # --- dtype and device ------------------------------------------------------------------
-    def to(self, *args, **kwargs):
-        """Cast floating-point parameters and buffers to a dtype, in place (the same Parameter
-        objects, so an optimizer keeps them): `to(ag.float64)`, `to("cpu")`, `to(tensor)`,
-        `to(device=..., dtype=...)`. Devices other than the CPU are an error. Returns self."""
-        device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to: unexpected keyword arguments {sorted(kwargs)}")
-        for arg in args:
-            if isinstance(arg, Tensor):
-                dtype = arg.dtype
-            elif isinstance(arg, str) or type(arg).__name__ == "device":
-                device = arg
-            else:
-                dtype = arg
-        check_device("to", device)
-        if dtype is not None:
-            dtype = np.dtype(dtype)
-            if dtype.kind != "f":
-                raise TypeError(f"to: nn.Module.to only accepts floating point dtypes, got "
-                                f"{dtype}")
-            self._cast(dtype)
-        return self
-
-    def _cast(self, dtype):
-        for t in list(self.parameters()) + list(self.buffers()):
-            if t._data.dtype.kind == "f" and t._data.dtype != dtype:
-                t._data = t._data.astype(dtype)
-                if t._grad is not None:
-                    t._grad = Tensor(t._grad._data.astype(dtype))
-
-    def half(self):
-        return self.to(np.float16)
-
-    def float(self):
-        return self.to(np.float32)
-
-    def double(self):
-        return self.to(np.float64)
-
-    def cpu(self):
-        return self
-
-    def cuda(self, device=None):
-        check_device("cuda", "cuda")
-
     def apply(self, fn):
         """Call `fn` on every descendant, then on this module (as PyTorch does). Returns self."""
         for child in self.children():
@@ -403,13 +357,6 @@ class Module:
         elif lines:
             body = "\n  " + "\n  ".join(line.replace("\n", "\n  ") for line in lines) + "\n"
         return f"{type(self).__name__}({body})"
-
-
-def check_device(name, device):
-    """Accept the CPU (or no device); anything else is a clear error, never a silent CPU run."""
-    if device is not None and str(device) != "cpu":
-        raise RuntimeError(f"{name}: device {str(device)!r} is not available: this library "
-                           f"computes on the CPU only (use 'cpu' or leave the device out)")
 
 
 def _repr_member(value):

@@ -11,8 +11,9 @@ from autograd import ShapeError, Tensor, get_default_dtype
 
 from . import functional as F
 from . import init
+from .casting import check_device
 from .layers import _count
-from .module import Module, Parameter, check_device
+from .module import Module, Parameter
 
 
 class _BatchNorm(Module):
