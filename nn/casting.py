@@ -14,7 +14,6 @@ def check_device(name, device):
                            f"computes on the CPU only (use 'cpu' or leave the device out)")
 
 
-
 class Casting:
     """The dtype and device methods of Module (which finds parameters and buffers)."""
 
