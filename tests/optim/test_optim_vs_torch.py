@@ -125,3 +125,55 @@ def test_a_torch_training_loop_with_a_closure_runs_unchanged():
 
     np.testing.assert_allclose(train(ag, ag.Tensor, optim),
                                train(torch, torch.tensor, torch.optim), rtol=1e-9)
+
+
+def to_numpy(state_dict):
+    """A torch optimizer state_dict with its tensors as ndarrays (as nn.save would keep it)."""
+    return {"state": {i: {k: v.numpy().copy() if hasattr(v, "numpy") else v
+                          for k, v in s.items()} for i, s in state_dict["state"].items()},
+            "param_groups": [dict(g) for g in state_dict["param_groups"]]}
+
+
+@pytest.mark.parametrize("name, options", [("SGD", dict(lr=0.1, momentum=0.9)),
+                                           ("Adam", dict(lr=0.01, amsgrad=True)),
+                                           ("Adagrad", dict(lr=0.1)),
+                                           ("RMSprop", dict(centered=True, momentum=0.5)),
+                                           ("Adadelta", dict(weight_decay=0.1))])
+def test_a_torch_state_dict_loads_and_continues_like_torch(name, options):
+    rng = np.random.default_rng(3)
+    w = rng.normal(size=(4, 3))
+    grads = [rng.normal(size=w.shape) for _ in range(8)]
+    tp = torch.tensor(w, requires_grad=True)
+    topt = getattr(torch.optim, name)([tp], **options)
+    for g in grads[:4]:
+        tp.grad = torch.tensor(g)
+        topt.step()
+    p = Tensor(tp.detach().numpy().copy(), requires_grad=True)
+    opt = getattr(optim, name)([p], **options)
+    opt.load_state_dict(to_numpy(topt.state_dict()))
+    for g in grads[4:]:
+        tp.grad, p.grad = torch.tensor(g), Tensor(g)
+        topt.step()
+        opt.step()
+        np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_add_param_group_mid_run_matches_torch():
+    rng = np.random.default_rng(4)
+    a, b = rng.normal(size=3), rng.normal(size=(2, 2))
+    pa, pb = Tensor(a.copy(), requires_grad=True), Tensor(b.copy(), requires_grad=True)
+    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    opt = optim.Adagrad([pa], lr=0.1, initial_accumulator_value=0.2)
+    topt = torch.optim.Adagrad([ta], lr=0.1, initial_accumulator_value=0.2)
+    for step in range(10):
+        if step == 3:
+            opt.add_param_group({"params": [pb], "lr": 0.5, "initial_accumulator_value": 0.0})
+            topt.add_param_group({"params": [tb], "lr": 0.5, "initial_accumulator_value": 0.0})
+        for p, tp in ((pa, ta), (pb, tb)):
+            g = rng.normal(size=p.shape)
+            p.grad, tp.grad = Tensor(g), torch.tensor(g)
+        opt.step()
+        topt.step()
+        for p, tp in ((pa, ta), (pb, tb)):
+            np.testing.assert_allclose(p.numpy(), tp.detach().numpy(), rtol=1e-9, atol=1e-12)
+    assert [g["params"] for g in opt.state_dict()["param_groups"]] == [[0], [1]]
