@@ -6,7 +6,15 @@ by `optim.lr_scheduler`.
 
 import math
 
-from ._scheduler import LRScheduler, check_int, check_optimizer, check_real, group_values, per_group
+from ._scheduler import (
+    LRScheduler,
+    check_int,
+    check_optimizer,
+    check_real,
+    group_values,
+    per_group,
+    warn_outside_step,
+)
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -26,6 +34,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        warn_outside_step(self)
         t, T, eta_min = self.last_epoch, self.T_max, self.eta_min
         groups = self.optimizer.param_groups
         if self._is_initial:
@@ -64,6 +73,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        warn_outside_step(self)
         cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
         return [self.eta_min + (base - self.eta_min) * cosine / 2 for base in self.base_lrs]
 
@@ -91,9 +101,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_i = self.T_0
                 self.T_cur = epoch
         self.last_epoch = math.floor(epoch)
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
-        self._last_lr = group_values(self.optimizer)
+        self._set_lrs(self.get_lr)
 
 
 class OneCycleLR(LRScheduler):
@@ -178,6 +186,7 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self):
+        warn_outside_step(self)
         step = self.last_epoch
         if step > self.total_steps:
             raise ValueError(f"{type(self).__name__}: tried to step {step} times, but "

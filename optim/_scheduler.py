@@ -59,6 +59,15 @@ def group_values(optimizer, key="lr"):
     return [group[key] for group in optimizer.param_groups]
 
 
+def warn_outside_step(scheduler):
+    """`get_lr()` computes the next rates from the current ones; read outside `step()` it
+    would not be the rate in use. Say so, as PyTorch does."""
+    if not scheduler._in_step:
+        warnings.warn(f"{type(scheduler).__name__}: to get the last learning rate computed by "
+                      "the scheduler, use get_last_lr() (get_lr() computes the next one)",
+                      UserWarning, stacklevel=3)
+
+
 def copy_state(value):
     """A copy of a state entry deep enough that later steps do not change a snapshot."""
     if isinstance(value, dict):
@@ -71,6 +80,8 @@ def copy_state(value):
 class LRScheduler:
     """Base class: subclasses write `get_lr()` (chainable) and, if they have one,
     `_get_closed_form_lr()`; see the module docstring for the protocol."""
+
+    _in_step = False  # True while step() asks get_lr() for the next rates
 
     def __init__(self, optimizer, last_epoch=-1):
         check_optimizer(self, optimizer)
@@ -118,11 +129,18 @@ class LRScheduler:
     def _update_lr(self, epoch=None):
         if epoch is None:
             self.last_epoch += 1
-            lrs = self.get_lr()
+            self._set_lrs(self.get_lr)
         else:
             self.last_epoch = epoch
-            closed_form = getattr(self, "_get_closed_form_lr", None)
-            lrs = closed_form() if closed_form is not None else self.get_lr()
+            self._set_lrs(getattr(self, "_get_closed_form_lr", self.get_lr))
+
+    def _set_lrs(self, compute):
+        """Write `compute()`'s rates into the optimizer's groups and remember them."""
+        self._in_step = True
+        try:
+            lrs = compute()
+        finally:
+            self._in_step = False
         for group, lr in zip(self.optimizer.param_groups, lrs):
             group["lr"] = lr
         self._last_lr = group_values(self.optimizer)

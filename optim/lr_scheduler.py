@@ -13,12 +13,21 @@ from collections import Counter
 
 from ._annealing import CosineAnnealingLR, CosineAnnealingWarmRestarts, OneCycleLR
 from ._combined import ChainedScheduler, ReduceLROnPlateau, SequentialLR
-from ._scheduler import LRScheduler, check_int, check_real, group_values, per_group
+from ._scheduler import (
+    LRScheduler,
+    check_int,
+    check_real,
+    group_values,
+    per_group,
+    warn_outside_step,
+)
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR",
            "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
            "CosineAnnealingWarmRestarts", "OneCycleLR", "SequentialLR", "ChainedScheduler",
            "ReduceLROnPlateau"]
+
+_LRScheduler = LRScheduler  # the name older PyTorch code subclasses
 
 
 class _LambdaSchedule(LRScheduler):
@@ -55,6 +64,7 @@ class LambdaLR(_LambdaSchedule):
     """lr = base·λ(epoch), with λ a function of the epoch (one per group, or one for all)."""
 
     def get_lr(self):
+        warn_outside_step(self)
         return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
@@ -62,6 +72,7 @@ class MultiplicativeLR(_LambdaSchedule):
     """lr ← lr·λ(epoch) at every step after the first."""
 
     def get_lr(self):
+        warn_outside_step(self)
         if self._is_initial:
             return group_values(self.optimizer)
         return [group["lr"] * fn(self.last_epoch)
@@ -79,6 +90,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        warn_outside_step(self)
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return group_values(self.optimizer)
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
@@ -101,6 +113,7 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        warn_outside_step(self)
         if self.last_epoch not in self.milestones:
             return group_values(self.optimizer)
         factor = self.gamma ** self.milestones[self.last_epoch]
@@ -127,6 +140,7 @@ class ConstantLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        warn_outside_step(self)
         if self.last_epoch == 0:
             return [group["lr"] * self.factor for group in self.optimizer.param_groups]
         if self.last_epoch != self.total_iters:
@@ -158,6 +172,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        warn_outside_step(self)
         if self.last_epoch == 0:
             return [group["lr"] * self.start_factor for group in self.optimizer.param_groups]
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -182,6 +197,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        warn_outside_step(self)
         if self._is_initial:
             return group_values(self.optimizer)
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
@@ -201,6 +217,7 @@ class PolynomialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
+        warn_outside_step(self)
         if self._is_initial or self.last_epoch > self.total_iters:
             return group_values(self.optimizer)
         t, total = self.last_epoch, self.total_iters

@@ -344,3 +344,20 @@ def test_lambda_state_keeps_callable_objects_but_not_functions():
 def test_bad_arguments_of_the_other_schedules_are_refused_by_name(make, error, message):
     with pytest.raises(error, match=message):
         make(make_optimizer(1.0))
+
+
+def test_get_lr_outside_step_warns_that_it_is_the_next_rate():
+    scheduler = ExponentialLR(make_optimizer(1.0), gamma=0.5)
+    with pytest.warns(UserWarning, match=r"ExponentialLR: to get the last learning rate .* use "
+                                         r"get_last_lr\(\)"):
+        assert scheduler.get_lr() == [0.5]  # the next rate, not the one in use
+    assert scheduler.get_last_lr() == [1.0]
+
+
+def test_a_schedule_written_by_subclassing_the_base_runs_as_in_pytorch():
+    class Halving(optim.lr_scheduler._LRScheduler):  # older PyTorch code's base-class name
+        def get_lr(self):
+            return [base * 0.5**self.last_epoch for base in self.base_lrs]
+
+    optimizer = make_optimizer(0.8)
+    assert [lrs[0] for lrs in lrs_over(Halving(optimizer), 3)] == [0.8, 0.4, 0.2, 0.1]
