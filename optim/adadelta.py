@@ -43,11 +43,10 @@ class Adadelta(Optimizer):
         self._check_nonnegative(group, "lr", "eps", "weight_decay")
         self._check_fraction("rho", group["rho"], one_allowed=True)
 
-    def _prepare(self, data, state, group):
+    def _prepare(self, data, state, h):
         state["step"] = state.get("step", 0) + 1
         self._start_buffers(state, data, "square_avg", "acc_delta")
-        return dict(lr=float(group["lr"]), rho=float(group["rho"]), eps=float(group["eps"]),
-                    weight_decay=float(group["weight_decay"]), maximize=group["maximize"])
+        return h
 
     def _kernel(self, p, g, s, t, u, h):
         rho, eps = h["rho"], h["eps"]

@@ -57,12 +57,10 @@ class Adagrad(Optimizer):
             state["sum"] = np.full(data.shape, float(self.defaults["initial_accumulator_value"]),
                                    dtype=data.dtype)
 
-    def _prepare(self, data, state, group):
+    def _prepare(self, data, state, h):
         self._prepare_state(data, state)
         state["step"] += 1
-        clr = float(group["lr"]) / (1.0 + (state["step"] - 1) * float(group["lr_decay"]))
-        return dict(clr=clr, eps=float(group["eps"]), maximize=group["maximize"],
-                    weight_decay=float(group["weight_decay"]))
+        return {**h, "clr": h["lr"] / (1.0 + (state["step"] - 1) * h["lr_decay"])}
 
     def _kernel(self, p, g, s, t, u, h):
         g = effective_grad(g, p, h["weight_decay"], h["maximize"], out=t)

@@ -61,23 +61,24 @@ class Adam(Optimizer):
         for i, beta in enumerate(betas):
             self._check_fraction(f"betas[{i}]", beta)
 
-    def _prepare(self, data, state, group):
+    def _hyper(self, group):
+        h = super()._hyper(group)
+        h["beta1"], h["beta2"] = (float(b) for b in group["betas"])
+        if h["decoupled_weight_decay"]:  # shrink θ by this, and add nothing to the gradient
+            h["shrink"], h["weight_decay"] = 1.0 - h["lr"] * h["weight_decay"], 0.0
+        else:
+            h["shrink"] = 1.0
+        return h
+
+    def _prepare(self, data, state, h):
         step = state["step"] = state.get("step", 0) + 1
         self._start_buffers(state, data, "exp_avg", "exp_avg_sq")
-        if group["amsgrad"]:
+        if h["amsgrad"]:
             self._start_buffers(state, data, "max_exp_avg_sq")
-        lr = float(group["lr"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        weight_decay = float(group["weight_decay"])
-        decoupled = group["decoupled_weight_decay"]
         # γ·m̂/(√v̂ + ε) rearranged so the bias corrections are scalars applied once:
         # (γ / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
-        return dict(beta1=beta1, beta2=beta2, eps=float(group["eps"]),
-                    step_size=lr / (1.0 - beta1**step),
-                    bias_correction2_sqrt=math.sqrt(1.0 - beta2**step),
-                    amsgrad=group["amsgrad"], maximize=group["maximize"],
-                    weight_decay=0.0 if decoupled else weight_decay,
-                    shrink=1.0 - lr * weight_decay if decoupled else 1.0)
+        return {**h, "step_size": h["lr"] / (1.0 - h["beta1"]**step),
+                "bias_correction2_sqrt": math.sqrt(1.0 - h["beta2"]**step)}
 
     def _kernel(self, p, g, s, t, u, h):
         if h["shrink"] != 1.0:

@@ -4,9 +4,10 @@ It holds PyTorch's data model (a list of parameter groups, each a dict of hyperp
 its `params`, and a state dict per parameter), checks the constructor's arguments, and saves and
 restores that state. Subclasses write the update rule in two parts:
 
-- `_prepare(data, state, group)`: once per parameter and step, create the state buffers on the
-  first step, advance counters, and return the scalars of this step (step sizes, bias
-  corrections) as a dict;
+- `_prepare(data, state, h)`: once per parameter and step, create the state buffers on the
+  first step, advance counters, and return the scalars of this step as a dict: `h`, the
+  group's options as plain numbers (made once per group and step by `_hyper`), or a copy of
+  it with the parameter's own scalars added (step sizes, bias corrections);
 - `_kernel(p, g, s, t, u, h)`: the element-wise update, written with NumPy `out=` and in-place
   ufuncs, on blocks of the flattened parameter `p`, its gradient `g`, its state buffers `s`
   (a dict of blocks, by state key) and two scratch blocks `t`, `u`; `h` is `_prepare`'s dict.
@@ -160,24 +161,34 @@ class Optimizer:
                 loss = closure()
         name = type(self).__name__
         for group in self.param_groups:
+            hyper = None
             for p in group["params"]:
                 if p.grad is None:
                     continue
+                if hyper is None:
+                    hyper = self._hyper(group)
                 data = p._data
                 grad = _grad_array(p.grad, data, name)
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
-                hyper = self._prepare(data, state, group)
-                self._run_kernel(data, grad, state, hyper)
+                self._run_kernel(data, grad, state, self._prepare(data, state, hyper))
                 # An in-place update: graphs that saved p (or a view sharing its counter)
                 # must not reuse the old values.
                 (p if p._base is None else p._base)._version += 1
         return loss
 
-    def _prepare(self, data, state, group):
+    def _hyper(self, group):
+        """The group's options with every number as a Python float (once per group and step)."""
+        # (int, float) rather than numbers.Real: an abstract-class check would cost more than
+        # the rest of a small parameter's step. NumPy's float64 is a float; other NumPy
+        # scalars pass through, and NumPy handles them.
+        return {k: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                for k, v in group.items() if k != "params"}
+
+    def _prepare(self, data, state, h):
         """Create `state`'s buffers on the first step, advance its counters, and return the
-        scalars `_kernel` needs for this step."""
+        scalars `_kernel` needs for this step (`h`, or a copy with more)."""
         raise NotImplementedError
 
     def _kernel(self, p, g, s, t, u, h):

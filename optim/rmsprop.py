@@ -52,18 +52,15 @@ class RMSprop(Optimizer):
     def _check_group(self, group):
         self._check_nonnegative(group, "lr", "alpha", "eps", "weight_decay", "momentum")
 
-    def _prepare(self, data, state, group):
-        momentum = float(group["momentum"])
+    def _prepare(self, data, state, h):
         state["step"] = state.get("step", 0) + 1
         self._start_buffers(state, data, "square_avg")
         # A group's momentum or centered flag may be switched on mid-run: start those buffers then.
-        if momentum > 0:
+        if h["momentum"] > 0:
             self._start_buffers(state, data, "momentum_buffer")
-        if group["centered"]:
+        if h["centered"]:
             self._start_buffers(state, data, "grad_avg")
-        return dict(lr=float(group["lr"]), alpha=float(group["alpha"]), eps=float(group["eps"]),
-                    momentum=momentum, centered=group["centered"], maximize=group["maximize"],
-                    weight_decay=float(group["weight_decay"]))
+        return h
 
     def _kernel(self, p, g, s, t, u, h):
         alpha = h["alpha"]

@@ -53,15 +53,14 @@ class SGD(Optimizer):
             raise ValueError(f"SGD: nesterov=True requires momentum > 0 and dampening = 0, "
                              f"got momentum={momentum}, dampening={dampening}")
 
-    def _prepare(self, data, state, group):
-        momentum = float(group["momentum"])
-        first = False
-        if momentum != 0 and "momentum_buffer" not in state:
+    def _hyper(self, group):
+        return {**super()._hyper(group), "first": False}
+
+    def _prepare(self, data, state, h):
+        if h["momentum"] != 0 and "momentum_buffer" not in state:
             state["momentum_buffer"] = np.zeros(data.shape, dtype=data.dtype)
-            first = True  # the buffer starts as this step's gradient
-        return dict(lr=float(group["lr"]), momentum=momentum, first=first,
-                    dampening=float(group["dampening"]), nesterov=group["nesterov"],
-                    weight_decay=float(group["weight_decay"]), maximize=group["maximize"])
+            return {**h, "first": True}  # the buffer starts as this step's gradient
+        return h
 
     def _kernel(self, p, g, s, t, u, h):
         g = effective_grad(g, p, h["weight_decay"], h["maximize"], out=t)

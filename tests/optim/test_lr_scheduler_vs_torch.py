@@ -175,3 +175,22 @@ def test_a_schedule_resumed_with_last_epoch_matches_torch():
                                                 for _ in range(5)])
     np.testing.assert_allclose(rates[0], rates[1], rtol=1e-12)
     assert math.isfinite(rates[0][-1][0])
+
+
+@pytest.mark.parametrize("kwargs", [dict(factor=0.5, patience=2),
+                                    dict(mode="max", factor=0.3, patience=1, cooldown=2,
+                                         threshold=0.05, min_lr=[0.01, 0.02]),
+                                    dict(threshold_mode="abs", threshold=0.1, patience=0,
+                                         eps=1e-3)])
+def test_reduce_on_plateau_matches_torch(kwargs):
+    metrics = np.random.default_rng(5).normal(size=40).cumsum()
+    opt, _ = build("ours", "SGD", lambda L, opt: None)
+    topt, _ = build("torch", "SGD", lambda L, opt: None)
+    sched = ours.ReduceLROnPlateau(opt, **kwargs)
+    tsched = theirs.ReduceLROnPlateau(topt, **kwargs)
+    for metric in metrics:
+        sched.step(metric)
+        tsched.step(metric)
+        assert sched.get_last_lr() == pytest.approx(tsched.get_last_lr(), rel=1e-12)
+        assert (sched.best, sched.num_bad_epochs, sched.last_epoch) == \
+            (tsched.best, tsched.num_bad_epochs, tsched.last_epoch)
