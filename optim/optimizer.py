@@ -9,14 +9,15 @@ restores that state. Subclasses write the update rule in two parts:
   group's options as plain numbers (made once per group and step by `_hyper`), or a copy of
   it with the parameter's own scalars added (step sizes, bias corrections);
 - `_kernel(p, g, s, t, u, h)`: the element-wise update, written with NumPy `out=` and in-place
-  ufuncs, on blocks of the flattened parameter `p`, its gradient `g`, its state buffers `s`
-  (a dict of blocks, by state key) and two scratch blocks `t`, `u`; `h` is `_prepare`'s dict.
+  ufuncs, of the parameter's array `p` from its gradient `g` (read only), its state buffers
+  `s[key]` and two scratch arrays `t`, `u` of p's shape; `h` is `_prepare`'s dict.
 
 Writing the kernel with `out=` (the `foreach` idea done with NumPy) means a step allocates
-nothing: its only temporaries are two scratch arrays, views into one buffer per optimizer and
-dtype that is made once and grows to the largest parameter, up to BLOCK elements (a larger
-parameter is worked on in blocks of that size). A step writes into `p._data` and the state
-arrays in place and never records an autograd graph.
+nothing: its only temporaries are the two scratch arrays, views into one buffer per optimizer
+and dtype that is made once and grows to the largest parameter, up to BLOCK elements; a larger
+parameter is updated in flat blocks of BLOCK elements (the kernel then sees blocks of p, g and
+the state). A step writes into `p._data` and the state arrays in place and never records an
+autograd graph.
 """
 
 import numbers
