@@ -1,8 +1,11 @@
 """Learning-rate schedules checked epoch by epoch against their closed forms and hand traces.
 
-StepLR, ExponentialLR and CosineAnnealingLR are compared with their formulas written out here;
-ReduceLROnPlateau with sequences traced by hand from PyTorch's documented rules (patience,
-cooldown, min_lr, threshold, eps). Resuming from state_dict() must continue the same sequence.
+The schedules step by PyTorch's chainable formulas; here their rates are compared with the
+closed forms written out (StepLR, MultiStepLR, ExponentialLR, the lambdas, ConstantLR, LinearLR,
+PolynomialLR, the cosines) or with hand traces (OneCycleLR, SequentialLR, ChainedScheduler, and
+ReduceLROnPlateau from PyTorch's documented rules: patience, cooldown, min_lr, threshold, eps).
+Resuming from state_dict() must continue the same sequence. test_lr_scheduler_vs_torch.py
+compares every schedule with PyTorch itself.
 """
 
 import math
