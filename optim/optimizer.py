@@ -149,6 +149,7 @@ class Optimizer:
                     p.grad = None
                 else:
                     p.grad._data[...] = 0
+                    _bump_version(p.grad)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; return `closure()`'s loss, if given.
@@ -174,9 +175,7 @@ class Optimizer:
                 if state is None:
                     state = self.state[p] = {}
                 self._run_kernel(data, grad, state, self._prepare(data, state, hyper))
-                # An in-place update: graphs that saved p (or a view sharing its counter)
-                # must not reuse the old values.
-                (p if p._base is None else p._base)._version += 1
+                _bump_version(p)
         return loss
 
     def _hyper(self, group):
@@ -297,6 +296,12 @@ class Optimizer:
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         lines.append(")")
         return "\n".join(lines)
+
+
+def _bump_version(t):
+    """Record an in-place write to t's array: graphs that saved t (or a view sharing its
+    counter) must not reuse the old values."""
+    (t if t._base is None else t._base)._version += 1
 
 
 def _grad_array(grad, data, name):
