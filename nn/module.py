@@ -266,10 +266,16 @@ class Module(Casting):
         return self
 
     def zero_grad(self, set_to_none=True):
-        """Clear every parameter's gradient: drop it (default) or replace it with zeros."""
+        """Clear every parameter's gradient: drop it (default) or fill it with zeros in place
+        (the same gradient tensor, its version bumped, as an optimizer's zero_grad does)."""
         for p in self.parameters():
-            if p.grad is not None:
-                p.grad = None if set_to_none else Tensor(np.zeros_like(p._data))
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                with no_grad():
+                    p.grad.zero_()
 
     def apply(self, fn):
         """Call `fn` on every descendant, then on this module (as PyTorch does). Returns self."""

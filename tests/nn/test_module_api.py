@@ -173,8 +173,10 @@ def test_requires_grad_zero_grad_and_register_module():
     m.register_module("extra", nn.Linear(1, 1))
     assert "extra.weight" in m.state_dict()
     (m[0](Tensor(rand(2, 3))).sum()).backward()
+    grad = m[0].weight.grad
     m.zero_grad(set_to_none=False)
-    np.testing.assert_array_equal(m[0].weight.grad.numpy(), np.zeros((4, 3)))
+    assert m[0].weight.grad is grad  # zeroed in place, as PyTorch does
+    np.testing.assert_array_equal(grad.numpy(), np.zeros((4, 3)))
     m.zero_grad()
     assert m[0].weight.grad is None
 
