@@ -182,3 +182,15 @@ def test_collate_errors():
         list(data.DataLoader([np.zeros(2), np.zeros(3)], batch_size=2))
     with pytest.raises(TypeError, match="default_collate: batch must contain tensors"):
         list(data.DataLoader([object(), object()], batch_size=2))
+
+
+def test_submodule_paths_as_in_torch_utils_data():
+    from nn.utils.data.dataloader import DataLoader
+    from nn.utils.data.dataset import Dataset
+    from nn.utils.data.distributed import DistributedSampler
+    from nn.utils.data.sampler import SubsetRandomSampler
+
+    assert (DataLoader, Dataset, SubsetRandomSampler) == \
+        (data.DataLoader, data.Dataset, data.SubsetRandomSampler)
+    with pytest.raises(RuntimeError, match="distributed training is not supported"):
+        DistributedSampler(list(range(4)))

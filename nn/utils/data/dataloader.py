@@ -9,15 +9,9 @@ import numpy as np
 
 from autograd import Tensor
 
-from .data import (
-    BatchSampler,
-    IterableDataset,
-    RandomSampler,
-    SequentialSampler,
-    TensorDataset,
-    default_collate,
-    default_convert,
-)
+from .collate import default_collate, default_convert, get_worker_info  # noqa: F401
+from .dataset import Dataset, IterableDataset, TensorDataset  # noqa: F401
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler  # noqa: F401
 
 
 class DataLoader:
