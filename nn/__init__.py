@@ -61,12 +61,30 @@ from .lazy import (  # noqa: E402
     UninitializedBuffer,
     UninitializedParameter,
 )
-from .normalization import BatchNorm1d, BatchNorm2d  # noqa: E402
+from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d  # noqa: E402
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d  # noqa: E402
-from .resize import Upsample  # noqa: E402
+from .resize import (  # noqa: E402
+    CircularPad1d,
+    CircularPad2d,
+    ConstantPad1d,
+    ConstantPad2d,
+    PixelShuffle,
+    PixelUnshuffle,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    Upsample,
+    UpsamplingNearest2d,
+    ZeroPad1d,
+    ZeroPad2d,
+)
 
 __all__ += [
-    "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm2d", "Conv1d", "ConvTranspose2d", "Dropout2d",
+    "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm2d", "CircularPad1d", "CircularPad2d",
+    "ConstantPad1d", "ConstantPad2d", "Conv1d", "ConvTranspose2d", "Dropout2d", "InstanceNorm1d",
+    "InstanceNorm2d", "PixelShuffle", "PixelUnshuffle", "ReflectionPad1d", "ReflectionPad2d",
+    "ReplicationPad1d", "ReplicationPad2d", "UpsamplingNearest2d", "ZeroPad1d", "ZeroPad2d",
     "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv2d", "LazyLinear", "LazyModuleMixin",
     "MaxPool1d", "Unflatten", "UninitializedBuffer", "UninitializedParameter", "Upsample",
 ]

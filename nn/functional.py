@@ -28,7 +28,7 @@ from .losses import (
     softplus,
 )
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool1d, max_pool2d
-from .resize import interpolate, pad
+from .resize import interpolate, pad, pixel_shuffle, pixel_unshuffle, upsample
 
 
 def _tensor(x, like=None):
@@ -188,6 +188,33 @@ def _array(x):
     return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """y = (x - μ) / √(σ² + eps) · weight + bias with μ, σ² taken per sample and channel over
+    the spatial axes of x (N, C, *): batch_norm on x seen as (1, N·C, *). Running statistics
+    (if given) move towards the batch average of the per-instance ones; with
+    use_input_stats=False they are used instead."""
+    x = _tensor(input)
+    if x.ndim < 3:
+        raise ShapeError(f"instance_norm: expected input of shape (N, C, *), got {x.shape}")
+    n, c = x.shape[:2]
+    tracked = running_mean is not None and running_var is not None
+    mean = var = None
+    if tracked:  # one copy per sample, averaged back below
+        mean, var = np.tile(_array(running_mean), n), np.tile(_array(running_var), n)
+    out = batch_norm(x.reshape((1, n * c) + x.shape[2:]), mean, var, None, None,
+                     use_input_stats, momentum, eps).reshape(x.shape)
+    if tracked and use_input_stats:
+        _assign(running_mean, mean.reshape(n, c).mean(axis=0))
+        _assign(running_var, var.reshape(n, c).mean(axis=0))
+    shape = (1, c) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
 # --- indices -----------------------------------------------------------------------------
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
               scale_grad_by_freq=False, sparse=False):
@@ -249,7 +276,8 @@ __all__ = [
     "OutOfRangeError", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "conv2d", "cross_entropy",
     "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv_transpose2d", "interpolate",
-    "max_pool1d", "pad", "dropout2d", "dropout", "embedding", "hinge_loss", "l1_loss", "layer_norm",
+    "max_pool1d", "pad", "dropout2d", "instance_norm", "pixel_shuffle", "pixel_unshuffle",
+    "upsample", "dropout", "embedding", "hinge_loss", "l1_loss", "layer_norm",
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot",
     "relu", "sigmoid", "softmax", "softplus", "tanh",
 ]

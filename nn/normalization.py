@@ -92,3 +92,41 @@ class BatchNorm2d(_BatchNorm):
     """Batch normalisation over the channels of (N, C, H, W) input: statistics over N, H, W."""
 
     _ranks, _described = (4,), "4D (N, C, H, W)"
+
+
+class _InstanceNorm(_BatchNorm):
+    """Normalisation per sample and channel over the spatial axes (F.instance_norm); no
+    affine parameters and no running statistics unless asked for. An unbatched input (one
+    sample, no N axis) is accepted."""
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
+                 track_running_stats=False, device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+
+    def forward(self, x):
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        name = type(self).__name__
+        if x.ndim not in self._ranks:
+            raise ShapeError(f"{name}: expected {self._described} input, got shape {x.shape}")
+        unbatched = x.ndim == min(self._ranks)
+        if unbatched:
+            x = x.reshape((1,) + x.shape)
+        if (self.affine or self.track_running_stats) and x.shape[1] != self.num_features:
+            raise ShapeError(f"{name}: input of shape {x.shape} has {x.shape[1]} channels, "
+                             f"expected num_features={self.num_features}")
+        out = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                              self.training or not self.track_running_stats,
+                              0.0 if self.momentum is None else self.momentum, self.eps)
+        return out.reshape(out.shape[1:]) if unbatched else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation of (N, C, L) (or (C, L)) input over L."""
+
+    _ranks, _described = (2, 3), "2D (C, L) or 3D (N, C, L)"
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation of (N, C, H, W) (or (C, H, W)) input over H and W."""
+
+    _ranks, _described = (3, 4), "3D (C, H, W) or 4D (N, C, H, W)"

@@ -1,5 +1,6 @@
-"""Padding and resizing along the trailing axes: `F.pad`, `F.interpolate` (nearest) and the
-`Upsample` layer.
+"""Padding and resizing along the trailing axes: `F.pad`, `F.interpolate` (nearest),
+`F.pixel_shuffle`, and their layers (`ZeroPad2d`, `ReflectionPad2d`, ..., `Upsample`,
+`PixelShuffle`).
 
 Both are gathers: a padded or resized axis is the input indexed by an integer array (reflect,
 replicate, circular, nearest), or the input with constant blocks concatenated on each side.
@@ -163,3 +164,137 @@ class Upsample(Module):
         else:
             info = f"size={self.size!r}"
         return info + f", mode={self.mode!r}"
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """PyTorch's older name for `interpolate`."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+class UpsamplingNearest2d(Upsample):
+    """Upsample with mode='nearest'."""
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+# --- padding layers ------------------------------------------------------------------------
+class _PadNd(Module):
+    """F.pad as a layer: `padding` is an int (every side) or PyTorch's tuple, last axis first."""
+
+    mode, sides = "constant", 4
+
+    def __init__(self, padding, value=None):
+        super().__init__()
+        if isinstance(padding, (int, np.integer)):
+            padding = (int(padding),) * self.sides
+        if not isinstance(padding, (tuple, list)) or len(padding) != self.sides:
+            raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple of "
+                             f"{self.sides} ints, got {padding!r}")
+        self.padding, self.value = tuple(padding), value
+
+    def forward(self, x):
+        return pad(x, self.padding, self.mode, self.value)
+
+    def extra_repr(self):
+        if self.value is not None:
+            return f"padding={self.padding}, value={self.value}"
+        return f"{self.padding}"
+
+
+class ConstantPad1d(_PadNd):
+    sides = 2
+
+    def __init__(self, padding, value):
+        super().__init__(padding, value)
+
+
+class ConstantPad2d(ConstantPad1d):
+    sides = 4
+
+
+class ZeroPad1d(_PadNd):
+    sides = 2
+
+
+class ZeroPad2d(_PadNd):
+    sides = 4
+
+
+class ReflectionPad1d(_PadNd):
+    mode, sides = "reflect", 2
+
+
+class ReflectionPad2d(_PadNd):
+    mode, sides = "reflect", 4
+
+
+class ReplicationPad1d(_PadNd):
+    mode, sides = "replicate", 2
+
+
+class ReplicationPad2d(_PadNd):
+    mode, sides = "replicate", 4
+
+
+class CircularPad1d(_PadNd):
+    mode, sides = "circular", 2
+
+
+class CircularPad2d(_PadNd):
+    mode, sides = "circular", 4
+
+
+# --- pixel shuffle -------------------------------------------------------------------------
+def pixel_shuffle(input, upscale_factor):
+    """(*, C·r², H, W) -> (*, C, H·r, W·r): out[c, h·r + i, w·r + j] = x[c·r² + i·r + j, h, w]."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    r = int(upscale_factor)
+    if x.ndim < 3 or x.shape[-3] % (r * r):
+        raise ShapeError(f"pixel_shuffle: expected (*, C·{r * r}, H, W) input, got {x.shape}")
+    *batch, c, h, w = x.shape
+    n = len(batch)
+    x = x.reshape(tuple(batch) + (c // (r * r), r, r, h, w))
+    x = x.transpose(tuple(range(n)) + tuple(n + a for a in (0, 3, 1, 4, 2)))  # (*, C, H, r, W, r)
+    return x.reshape(tuple(batch) + (c // (r * r), h * r, w * r))
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """The inverse of pixel_shuffle: (*, C, H·r, W·r) -> (*, C·r², H, W)."""
+    x = input if isinstance(input, Tensor) else Tensor(input)
+    r = int(downscale_factor)
+    if x.ndim < 3 or x.shape[-2] % r or x.shape[-1] % r:
+        raise ShapeError(f"pixel_unshuffle: expected (*, C, H·{r}, W·{r}) input, got {x.shape}")
+    *batch, c, h, w = x.shape
+    n = len(batch)
+    x = x.reshape(tuple(batch) + (c, h // r, r, w // r, r))
+    x = x.transpose(tuple(range(n)) + tuple(n + a for a in (0, 2, 4, 1, 3)))  # (*, C, r, r, H, W)
+    return x.reshape(tuple(batch) + (c * r * r, h // r, w // r))
+
+
+class PixelShuffle(Module):
+    """Rearrange (*, C·r², H, W) into (*, C, H·r, W·r) (sub-pixel upsampling)."""
+
+    def __init__(self, upscale_factor):
+        super().__init__()
+        self.upscale_factor = int(upscale_factor)
+
+    def forward(self, x):
+        return pixel_shuffle(x, self.upscale_factor)
+
+    def extra_repr(self):
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """Rearrange (*, C, H·r, W·r) into (*, C·r², H, W)."""
+
+    def __init__(self, downscale_factor):
+        super().__init__()
+        self.downscale_factor = int(downscale_factor)
+
+    def forward(self, x):
+        return pixel_unshuffle(x, self.downscale_factor)
+
+    def extra_repr(self):
+        return f"downscale_factor={self.downscale_factor}"

@@ -59,6 +59,19 @@ LAYERS = [
     (lambda lib: lib.Upsample(size=(5, 7)), rand(1, 2, 3, 4)),
     (lambda lib: lib.Upsample(scale_factor=1.7, mode="nearest-exact"), rand(1, 2, 3, 4)),
     (lambda lib: lib.Upsample(size=5), rand(2, 3, 3)),
+    (lambda lib: lib.UpsamplingNearest2d(scale_factor=3), rand(1, 1, 2, 2)),
+    (lambda lib: lib.ZeroPad2d((1, 2, 0, 1)), rand(1, 2, 3, 3)),
+    (lambda lib: lib.ZeroPad1d(2), rand(2, 3)),
+    (lambda lib: lib.ConstantPad2d(1, 2.5), rand(1, 2, 3, 3)),
+    (lambda lib: lib.ConstantPad1d((0, 2), -1.0), rand(1, 2, 3)),
+    (lambda lib: lib.ReflectionPad2d((2, 1, 1, 2)), rand(1, 2, 3, 4)),
+    (lambda lib: lib.ReflectionPad1d(2), rand(1, 2, 4)),
+    (lambda lib: lib.ReplicationPad2d(2), rand(1, 2, 3, 3)),
+    (lambda lib: lib.ReplicationPad1d((3, 0)), rand(1, 2, 3)),
+    (lambda lib: lib.CircularPad2d((1, 2, 2, 1)), rand(1, 2, 3, 3)),
+    (lambda lib: lib.CircularPad1d(1), rand(1, 2, 3)),
+    (lambda lib: lib.PixelShuffle(2), rand(2, 8, 2, 3)),
+    (lambda lib: lib.PixelUnshuffle(2), rand(2, 4, 6)),
 ]
 
 
@@ -75,7 +88,10 @@ def test_state_dict_keys_shapes_and_reprs_match_pytorch():
             lib.Conv2d(2, 2, 3, padding=1, padding_mode="reflect"),
             lib.ConvTranspose2d(6, 4, 3, stride=2, output_padding=1, groups=2),
             lib.ConvTranspose2d(2, 2, 3, dilation=2, bias=False), lib.AvgPool2d(2),
-            lib.AdaptiveAvgPool2d((2, None)), lib.Upsample(scale_factor=2), lib.Upsample(size=3))
+            lib.AdaptiveAvgPool2d((2, None)), lib.Upsample(scale_factor=2), lib.Upsample(size=3),
+            lib.ZeroPad2d(1), lib.ConstantPad2d((1, 2, 3, 4), 0.5), lib.ReflectionPad2d(1),
+            lib.ReplicationPad1d((1, 2)), lib.CircularPad2d(1), lib.PixelShuffle(2),
+            lib.PixelUnshuffle(3), lib.UpsamplingNearest2d(scale_factor=2))
 
     ours, theirs = build(nn), build(tnn)
     assert [(k, v.shape) for k, v in ours.state_dict().items()] == \
@@ -129,6 +145,8 @@ def test_conv_gradcheck(fn, x_shape, w_shape):
     lambda x: F.pad(x, (1, -2, 1, 0, 0, 1), value=2.5),
     lambda x: F.interpolate(x, scale_factor=(2, 1.5)),
     lambda x: F.interpolate(x, size=3, mode="nearest-exact"),
+    lambda x: F.pixel_shuffle(x.reshape(1, 8, 1, 5), 2),
+    lambda x: F.pixel_unshuffle(x[:, :, :, :4], 2),
 ])
 def test_pool_pad_interpolate_gradcheck(fn):
     x = Tensor(rand(1, 2, 4, 5) + np.arange(20).reshape(4, 5), requires_grad=True)  # no ties

@@ -35,6 +35,11 @@ LAYERS = [
     (lambda lib: lib.Embedding(5, 4, max_norm=0.5, norm_type=1.0, padding_idx=0),
      np.array([0, 1, 1, 3])),
     (lambda lib: lib.Dropout2d(0.4).eval(), rand(2, 3, 2, 2)),
+    (lambda lib: lib.InstanceNorm2d(3), rand(2, 3, 3, 4) * 2 + 1),
+    (lambda lib: lib.InstanceNorm2d(3, affine=True), rand(3, 3, 4)),  # unbatched
+    (lambda lib: lib.InstanceNorm1d(2, affine=True, track_running_stats=True), rand(3, 2, 5)),
+    (lambda lib: lib.InstanceNorm1d(2, track_running_stats=True, momentum=None).eval(),
+     rand(3, 2, 5)),
 ]
 
 
@@ -119,13 +124,20 @@ def test_batch_norm_2d_gradcheck_and_running_statistics():
         ours(Tensor(rand(2, 2, 3)))
 
 
+def test_instance_norm_gradcheck():
+    x = Tensor(rand(2, 2, 3), requires_grad=True)
+    w, b = Tensor(rand(2, seed=1), requires_grad=True), Tensor(rand(2, seed=2), requires_grad=True)
+    assert ag.gradcheck(lambda x, w, b: F.instance_norm(x, weight=w, bias=b), [x, w, b])
+
+
 def test_state_dict_keys_match_pytorch():
     def build(lib):
         return lib.Sequential(
             lib.BatchNorm2d(3), lib.BatchNorm2d(3, affine=False),
             lib.BatchNorm2d(3, track_running_stats=False), lib.Dropout2d(),
             lib.Unflatten(1, (3, 1)), lib.Embedding(4, 2, padding_idx=1, max_norm=2.0),
-            lib.Embedding(4, 2, norm_type=1.0, scale_grad_by_freq=True))
+            lib.Embedding(4, 2, norm_type=1.0, scale_grad_by_freq=True),
+            lib.InstanceNorm2d(3), lib.InstanceNorm1d(3, affine=True, track_running_stats=True))
 
     ours, theirs = build(nn), build(tnn)
     assert [(k, v.shape) for k, v in ours.state_dict().items()] == \
