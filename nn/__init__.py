@@ -9,7 +9,7 @@
 
 from . import datasets, functional, init, utils
 from .batches import DataLoader, batches
-from .conv import Conv1d, Conv2d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .init import manual_seed
 from .layers import (
     Dropout,
@@ -62,7 +62,14 @@ from .lazy import (  # noqa: E402
     UninitializedParameter,
 )
 from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d  # noqa: E402
-from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d  # noqa: E402
+from .pooling import (  # noqa: E402
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from .resize import (  # noqa: E402
     CircularPad1d,
     CircularPad2d,
@@ -81,10 +88,11 @@ from .resize import (  # noqa: E402
 )
 
 __all__ += [
-    "AdaptiveAvgPool2d", "AvgPool2d", "BatchNorm2d", "CircularPad1d", "CircularPad2d",
-    "ConstantPad1d", "ConstantPad2d", "Conv1d", "ConvTranspose2d", "Dropout2d", "InstanceNorm1d",
-    "InstanceNorm2d", "PixelShuffle", "PixelUnshuffle", "ReflectionPad1d", "ReflectionPad2d",
-    "ReplicationPad1d", "ReplicationPad2d", "UpsamplingNearest2d", "ZeroPad1d", "ZeroPad2d",
-    "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyConv2d", "LazyLinear", "LazyModuleMixin",
-    "MaxPool1d", "Unflatten", "UninitializedBuffer", "UninitializedParameter", "Upsample",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "BatchNorm2d",
+    "CircularPad1d", "CircularPad2d", "ConstantPad1d", "ConstantPad2d", "Conv1d", "ConvTranspose1d",
+    "ConvTranspose2d", "Dropout2d", "InstanceNorm1d", "InstanceNorm2d", "LazyBatchNorm1d",
+    "LazyBatchNorm2d", "LazyConv2d", "LazyLinear", "LazyModuleMixin", "MaxPool1d", "PixelShuffle",
+    "PixelUnshuffle", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
+    "Unflatten", "UninitializedBuffer", "UninitializedParameter", "Upsample", "UpsamplingNearest2d",
+    "ZeroPad1d", "ZeroPad2d",
 ]

@@ -180,6 +180,26 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
     return out.reshape(out.shape[1:]) if unbatched else out
 
 
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    """conv_transpose2d over images one row tall: input (N, C, L) (or (C, L)), weight
+    (C, O/G, k); output length (L - 1)·s - 2·p + d·(k - 1) + output_padding + 1."""
+    x = _as_input(input, weight)
+    if weight.ndim != 3:
+        raise ShapeError(f"conv_transpose1d: weight must have shape (in_channels, "
+                         f"out_channels/groups, kernel), got {weight.shape}")
+    x, unbatched = _batched("conv_transpose1d", x, 3)
+    op = "conv_transpose1d"
+    out = conv_transpose2d(x.reshape(x.shape[:2] + (1, x.shape[2])),
+                           weight.reshape(weight.shape[:2] + (1, weight.shape[2])), bias,
+                           (1, _single(op, "stride", stride, 1)),
+                           (0, _single(op, "padding", padding, 0)),
+                           (0, _single(op, "output_padding", output_padding, 0)), groups,
+                           (1, _single(op, "dilation", dilation, 1)))
+    out = out.reshape(out.shape[:2] + out.shape[3:])  # (N, O, OL)
+    return out.reshape(out.shape[1:]) if unbatched else out
+
+
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
@@ -291,8 +311,8 @@ class Conv2d(_ConvNd):
     _function = staticmethod(conv2d)
 
 
-class ConvTranspose2d(_ConvNd):
-    """Transposed 2-d convolution: weight (in_channels, out_channels/groups, kh, kw), bias
+class _ConvTransposeNd(_ConvNd):
+    """Transposed convolution: weight (in_channels, out_channels/groups, *kernel), bias
     (out_channels,). `output_size=` in forward picks the output_padding that reaches it."""
 
     _transposed = True
@@ -300,11 +320,12 @@ class ConvTranspose2d(_ConvNd):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
                  device=None, dtype=None):
+        name = type(self).__name__
         if padding_mode != "zeros":
-            raise ValueError(f"ConvTranspose2d: only padding_mode='zeros' is supported (as in "
-                             f"PyTorch), got {padding_mode!r}")
+            raise ValueError(f"{name}: only padding_mode='zeros' is supported (as in PyTorch), "
+                             f"got {padding_mode!r}")
         if isinstance(padding, str):
-            raise ValueError(f"ConvTranspose2d: padding must be ints, got {padding!r}")
+            raise ValueError(f"{name}: padding must be ints, got {padding!r}")
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
                          groups, bias, padding_mode, device, dtype, output_padding)
 
@@ -312,19 +333,34 @@ class ConvTranspose2d(_ConvNd):
         extra = self.output_padding
         if output_size is not None:
             extra = self._output_padding(x, output_size)
-        return conv_transpose2d(x, self.weight, self.bias, self.stride, self.padding, extra,
-                                self.groups, self.dilation)
+        return self._function(x, self.weight, self.bias, self.stride, self.padding, extra,
+                              self.groups, self.dilation)
 
     def _output_padding(self, x, output_size):
-        """The output_padding that makes the output `output_size` (its last two entries)."""
-        size = tuple(output_size)[-2:]
+        """The output_padding that makes the output `output_size` (its trailing entries)."""
+        n = self._dims
+        size = tuple(output_size)[-n:]
         extra = []
-        for i in range(2):
-            smallest = ((x.shape[-2 + i] - 1) * self.stride[i] - 2 * self.padding[i]
+        for i in range(n):
+            smallest = ((x.shape[-n + i] - 1) * self.stride[i] - 2 * self.padding[i]
                         + self.dilation[i] * (self.kernel_size[i] - 1) + 1)
             if not smallest <= size[i] < smallest + self.stride[i]:
-                raise ValueError(f"ConvTranspose2d: requested output size {tuple(size)} is not "
-                                 f"reachable from input {tuple(x.shape)}: each size must lie in "
-                                 f"[{smallest}, {smallest + self.stride[i] - 1}]")
+                raise ValueError(f"{type(self).__name__}: requested output size {tuple(size)} "
+                                 f"is not reachable from input {tuple(x.shape)}: each size must "
+                                 f"lie in [{smallest}, {smallest + self.stride[i] - 1}]")
             extra.append(size[i] - smallest)
         return tuple(extra)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """Transposed 1-d convolution over (N, C, L): weight (in_channels, out_channels/groups, k)."""
+
+    _dims = 1
+    _function = staticmethod(conv_transpose1d)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """Transposed 2-d convolution over (N, C, H, W): weight (in_channels, out_channels/groups,
+    kh, kw)."""
+
+    _function = staticmethod(conv_transpose2d)

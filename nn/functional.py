@@ -13,7 +13,7 @@ import autograd as ag
 from autograd import ShapeError, Tensor, no_grad
 
 from . import init
-from .conv import conv1d, conv2d, conv_transpose2d
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .losses import (
     OutOfRangeError,
     binary_cross_entropy,
@@ -27,7 +27,14 @@ from .losses import (
     nll_loss,
     softplus,
 )
-from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool1d, max_pool2d
+from .pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 from .resize import interpolate, pad, pixel_shuffle, pixel_unshuffle, upsample
 
 
@@ -274,10 +281,14 @@ def one_hot(tensor, num_classes=-1):
 
 __all__ = [
     "OutOfRangeError", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "conv2d", "cross_entropy",
-    "adaptive_avg_pool2d", "avg_pool2d", "conv1d", "conv_transpose2d", "interpolate",
-    "max_pool1d", "pad", "dropout2d", "instance_norm", "pixel_shuffle", "pixel_unshuffle",
-    "upsample", "dropout", "embedding", "hinge_loss", "l1_loss", "layer_norm",
+    "conv2d", "cross_entropy", "dropout", "embedding", "hinge_loss", "l1_loss", "layer_norm",
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot",
     "relu", "sigmoid", "softmax", "softplus", "tanh",
+]
+
+# Convolution-family, pooling, padding and resizing functions.
+__all__ += [
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "conv1d",
+    "conv_transpose1d", "conv_transpose2d", "dropout2d", "instance_norm", "interpolate",
+    "max_pool1d", "pad", "pixel_shuffle", "pixel_unshuffle", "upsample"
 ]

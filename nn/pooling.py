@@ -70,21 +70,31 @@ def _one(op, name, value, minimum):
     return as_pair(op, name, value, minimum)[0]
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
-    """out[n, c, i] = max_p xpad[n, c, i·s + p·d] over (N, C, L) or (C, L): max_pool2d over
-    images one row tall."""
+def _over_rows(op, pool2d, input, kernel_size, stride, padding, *rest):
+    """A 1-d pooling of (N, C, L) or (C, L) as the 2-d one over images one row tall."""
     x = _as_tensor(input)
     if x.ndim not in (2, 3):
-        raise ShapeError(f"max_pool1d: expected input of shape (N, C, L) or (C, L), got "
-                         f"{x.shape}")
-    k = _one("max_pool1d", "kernel_size", kernel_size, 1)
-    s = k if stride is None else _one("max_pool1d", "stride", stride, 1)
+        raise ShapeError(f"{op}: expected input of shape (N, C, L) or (C, L), got {x.shape}")
+    k = _one(op, "kernel_size", kernel_size, 1)
+    s = k if stride is None else _one(op, "stride", stride, 1)
     rows = x.reshape(x.shape[:-1] + (1, x.shape[-1]))
-    out = max_pool2d(rows, (1, k), (1, s), (0, _one("max_pool1d", "padding", padding, 0)),
-                     (1, _one("max_pool1d", "dilation", dilation, 1)), ceil_mode,
-                     return_indices)
+    out = pool2d(rows, (1, k), (1, s), (0, _one(op, "padding", padding, 0)), *rest)
     return out.reshape(out.shape[:-2] + out.shape[-1:])
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """out[n, c, i] = max_p xpad[n, c, i·s + p·d] over (N, C, L) or (C, L)."""
+    return _over_rows("max_pool1d", max_pool2d, input, kernel_size, stride, padding,
+                      (1, _one("max_pool1d", "dilation", dilation, 1)), ceil_mode,
+                      return_indices)
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    """out[n, c, i] = Σ_p xpad[n, c, i·s + p] / k over (N, C, L) or (C, L) (see avg_pool2d)."""
+    return _over_rows("avg_pool1d", avg_pool2d, input, kernel_size, stride, padding, ceil_mode,
+                      count_include_pad)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
@@ -150,6 +160,20 @@ def adaptive_avg_pool2d(input, output_size):
     return out
 
 
+def adaptive_avg_pool1d(input, output_size):
+    """adaptive_avg_pool2d along the last axis of (N, C, L) or (C, L)."""
+    x = _as_tensor(input)
+    if x.ndim not in (2, 3):
+        raise ShapeError(f"adaptive_avg_pool1d: expected input of shape (N, C, L) or (C, L), "
+                         f"got {x.shape}")
+    size = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
+    if not isinstance(size, (int, np.integer)) or size < 1:
+        raise ValueError(f"adaptive_avg_pool1d: output_size must be a positive int, got "
+                         f"{output_size!r}")
+    dtype = x.dtype if x.dtype.kind == "f" else np.float64
+    return x @ Tensor(_averaging_matrix(x.shape[-1], int(size), dtype).T)
+
+
 class MaxPool2d(Module):
     """Max over kernel-sized windows; `stride` defaults to `kernel_size`."""
 
@@ -212,3 +236,32 @@ class AdaptiveAvgPool2d(Module):
 
     def extra_repr(self):
         return f"output_size={self.output_size}"
+
+
+class AvgPool1d(Module):
+    """Mean over windows of (N, C, L); `stride` defaults to `kernel_size`."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True):
+        super().__init__()
+        if ceil_mode:
+            raise NotImplementedError("AvgPool1d: ceil_mode=True is not supported")
+        self.kernel_size = (_one("AvgPool1d", "kernel_size", kernel_size, 1),)
+        self.stride = self.kernel_size if stride is None else (
+            _one("AvgPool1d", "stride", stride, 1),)
+        self.padding = (_one("AvgPool1d", "padding", padding, 0),)
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, x):
+        return avg_pool1d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    """Average pooling of (N, C, L) to a fixed length."""
+
+    def forward(self, x):
+        return adaptive_avg_pool1d(x, self.output_size)

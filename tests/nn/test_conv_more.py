@@ -42,6 +42,13 @@ LAYERS = [
     (lambda lib: lib.ConvTranspose2d(2, 2, 3, dilation=2, padding=2, stride=3,
                                      output_padding=(2, 1)), rand(1, 2, 3, 4)),
     (lambda lib: lib.ConvTranspose2d(2, 3, 3, stride=2), rand(2, 4, 3)),  # unbatched
+    (lambda lib: lib.ConvTranspose1d(2, 3, 3, stride=2, padding=1, output_padding=1),
+     rand(2, 2, 5)),
+    (lambda lib: lib.ConvTranspose1d(4, 2, 2, groups=2, dilation=2, bias=False), rand(4, 3)),
+    (lambda lib: lib.AvgPool1d(3, stride=2, padding=1), rand(2, 3, 8)),
+    (lambda lib: lib.AvgPool1d(2, count_include_pad=False, padding=1), rand(3, 5)),
+    (lambda lib: lib.AdaptiveAvgPool1d(3), rand(2, 3, 7)),
+    (lambda lib: lib.AdaptiveAvgPool1d(4), rand(2, 3)),
     (lambda lib: lib.AvgPool2d(2), rand(2, 3, 6, 5)),
     (lambda lib: lib.AvgPool2d(3, stride=2, padding=1), rand(2, 3, 7, 6)),
     (lambda lib: lib.AvgPool2d(3, stride=1, padding=1, count_include_pad=False), rand(1, 2, 4, 5)),
@@ -91,7 +98,9 @@ def test_state_dict_keys_shapes_and_reprs_match_pytorch():
             lib.AdaptiveAvgPool2d((2, None)), lib.Upsample(scale_factor=2), lib.Upsample(size=3),
             lib.ZeroPad2d(1), lib.ConstantPad2d((1, 2, 3, 4), 0.5), lib.ReflectionPad2d(1),
             lib.ReplicationPad1d((1, 2)), lib.CircularPad2d(1), lib.PixelShuffle(2),
-            lib.PixelUnshuffle(3), lib.UpsamplingNearest2d(scale_factor=2))
+            lib.PixelUnshuffle(3), lib.UpsamplingNearest2d(scale_factor=2),
+            lib.ConvTranspose1d(2, 4, 3, stride=2, output_padding=1), lib.AvgPool1d(3),
+            lib.AvgPool1d(2, stride=1, padding=1), lib.AdaptiveAvgPool1d(5))
 
     ours, theirs = build(nn), build(tnn)
     assert [(k, v.shape) for k, v in ours.state_dict().items()] == \
@@ -126,6 +135,8 @@ def test_init_bounds_follow_pytorch_fans(make):
                                         groups=2), (1, 2, 3, 2), (2, 1, 2, 3)),
     (lambda x, w, b: F.conv_transpose2d(x, w, None, stride=(1, 2), dilation=2),
      (1, 2, 3, 2), (2, 1, 2, 2)),
+    (lambda x, w, b: F.conv_transpose1d(x, w, b, stride=3, padding=1, output_padding=2),
+     (2, 2, 3), (2, 2, 3)),
 ])
 def test_conv_gradcheck(fn, x_shape, w_shape):
     x = Tensor(rand(*x_shape), requires_grad=True)
@@ -146,6 +157,8 @@ def test_conv_gradcheck(fn, x_shape, w_shape):
     lambda x: F.interpolate(x, scale_factor=(2, 1.5)),
     lambda x: F.interpolate(x, size=3, mode="nearest-exact"),
     lambda x: F.pixel_shuffle(x.reshape(1, 8, 1, 5), 2),
+    lambda x: F.avg_pool1d(x.reshape(2, 2, 10), 3, 2, 1, count_include_pad=False),
+    lambda x: F.adaptive_avg_pool1d(x.reshape(2, 2, 10), 4),
     lambda x: F.pixel_unshuffle(x[:, :, :, :4], 2),
 ])
 def test_pool_pad_interpolate_gradcheck(fn):
