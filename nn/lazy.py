@@ -62,8 +62,9 @@ def _shapeless(value):
 
 
 class LazyModuleMixin:
-    """The first call infers the shapes (`initialize_parameters(input)`), initialises, and
-    turns the module into `cls_to_become`; later calls are the concrete layer's."""
+    """Put it first among the bases of a module with placeholders and define
+    `initialize_parameters(*inputs)`: the first call runs it (under no_grad), before any
+    hook or forward, then turns the module into `cls_to_become` (if set)."""
 
     cls_to_become = None
 
@@ -71,12 +72,19 @@ class LazyModuleMixin:
         members = self._own_parameters() + self._own_buffers()
         return any(_shapeless(value) for _, value in members)
 
-    def forward(self, *args, **kwargs):
+    def initialize_parameters(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__}: initialize_parameters is not "
+                                  f"implemented")
+
+    def __call__(self, *args, **kwargs):
         if self.has_uninitialized_params():
             with no_grad():
                 self.initialize_parameters(*args, **kwargs)
+            if self.has_uninitialized_params():
+                raise RuntimeError(f"{type(self).__name__}: initialize_parameters left some "
+                                   f"parameters or buffers without a shape")
         self._become()
-        return self.forward(*args, **kwargs)
+        return Module.__call__(self, *args, **kwargs)
 
     def _become(self):
         """Turn into the concrete layer (after the first call, or a load_state_dict that

@@ -207,3 +207,22 @@ def test_lazy_module_loads_a_pytorch_state_dict_before_the_first_call():
     x = rand(2, 3, 4, 4)
     np.testing.assert_allclose(ours(Tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(),
                                atol=1e-10)
+
+
+def test_a_custom_lazy_module_initialises_at_its_first_call():
+    class Scale(nn.LazyModuleMixin, nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weight = nn.UninitializedParameter()
+
+        def initialize_parameters(self, x):
+            self.weight.materialize(x.shape[-1:])
+            nn.init.constant_(self.weight, 2.0)
+
+        def forward(self, x):
+            return x * self.weight
+
+    m = Scale()
+    assert m.has_uninitialized_params()
+    np.testing.assert_array_equal(m(Tensor(np.ones((2, 3)))).numpy(), np.full((2, 3), 2.0))
+    assert type(m) is Scale and m.weight.shape == (3,) and type(m.weight) is nn.Parameter
