@@ -237,10 +237,16 @@ class Module(Casting):
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix="", recurse=True):
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, buffer) pairs, non-persistent buffers included, each buffer once."""
         modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        seen = set()
         for module_name, module in modules:
             for name, b in module._own_buffers():
+                if remove_duplicate:
+                    if id(b) in seen:
+                        continue
+                    seen.add(id(b))
                 yield (f"{module_name}.{name}" if module_name else name), b
 
     def buffers(self, recurse=True):
