@@ -9,6 +9,7 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
+import optim
 from autograd import Tensor
 
 torch = pytest.importorskip("torch")
@@ -230,3 +231,34 @@ def test_errors_name_the_call_and_values():
         F.avg_pool2d(Tensor(np.zeros((1, 1, 4, 4))), 3, ceil_mode=True)
     with pytest.raises(RuntimeError, match="device 'cuda' is not available"):
         nn.Conv2d(1, 1, 1, device="cuda")
+
+
+def test_cnn_autoencoder_trains_like_pytorch():
+    """A small conv autoencoder (conv, batch norm, pooling, transposed conv, upsampling,
+    padding) trained three SGD steps from the same weights gives PyTorch's losses."""
+    def build(lib):
+        return lib.Sequential(
+            lib.Conv2d(1, 4, 3, padding=1), lib.BatchNorm2d(4), lib.ReLU(), lib.MaxPool2d(2),
+            lib.Conv2d(4, 8, 3, padding=1, groups=2), lib.AvgPool2d(2),
+            lib.ConvTranspose2d(8, 4, 2, stride=2), lib.Tanh(), lib.Upsample(scale_factor=2),
+            lib.ReflectionPad2d(1), lib.Conv2d(4, 1, 3), lib.AdaptiveAvgPool2d((8, 8)))
+
+    ours = build(nn)
+    theirs = build(tnn).double()
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    ours_opt = optim.SGD(ours.parameters(), lr=0.1, momentum=0.9)
+    theirs_opt = torch.optim.SGD(theirs.parameters(), lr=0.1, momentum=0.9)
+    x = rand(4, 1, 8, 8)
+    losses = []
+    for _ in range(3):
+        loss = ((ours(Tensor(x)) - Tensor(x)) ** 2).mean()
+        ours_opt.zero_grad()
+        loss.backward()
+        ours_opt.step()
+        tloss = ((theirs(torch.tensor(x)) - torch.tensor(x)) ** 2).mean()
+        theirs_opt.zero_grad()
+        tloss.backward()
+        theirs_opt.step()
+        losses.append((loss.item(), tloss.item()))
+    np.testing.assert_allclose(*zip(*losses), rtol=1e-10)
+    assert losses[-1][0] < losses[0][0]
