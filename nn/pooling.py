@@ -107,7 +107,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
                                                  padding)
     _check_pool_args("avg_pool2d", kernel, padding, (1, 1), ceil_mode)
     windows = sliding_windows(x, kernel, stride, padding)  # (N, C, kh, kw, OH, OW)
-    total = windows.sum(axis=(2, 3))  # (N, C, OH, OW)
+    n, c, kh, kw, oh, ow = windows.shape
+    total = windows.reshape(n, c, kh * kw, oh, ow).sum(axis=2)  # (N, C, OH, OW), as in max
     if divisor_override is not None:
         if isinstance(divisor_override, bool) or not isinstance(
                 divisor_override, (int, np.integer)) or divisor_override == 0:
