@@ -124,6 +124,12 @@ def test_batch_norm_2d_gradcheck_and_running_statistics():
         ours(Tensor(rand(2, 2, 3)))
 
 
+def test_unflatten_and_dropout2d_gradcheck():
+    x = Tensor(rand(2, 6, 2), requires_grad=True)
+    assert ag.gradcheck(nn.Unflatten(1, (3, 2)), [x])
+    assert ag.gradcheck(lambda t: F.dropout2d(t, 0.5, generator=np.random.default_rng(0)), [x])
+
+
 def test_instance_norm_gradcheck():
     x = Tensor(rand(2, 2, 3), requires_grad=True)
     w, b = Tensor(rand(2, seed=1), requires_grad=True), Tensor(rand(2, seed=2), requires_grad=True)
