@@ -89,3 +89,21 @@ def test_paths_refuse_an_input_modified_in_place():
     c += 1.0
     with pytest.raises(RuntimeError, match="modified in place"):
         ag.viz.paths(y, x)
+
+
+def test_a_long_chain_takes_time_linear_in_its_length():
+    # Each step once: 30,000 ops take about a second. Copying each path prefix per step (the
+    # quadratic walk) took about 15 s here, so the bound catches it with room for a slow machine.
+    import time
+
+    x = scalar(0.3, "x")
+    h = x
+    for i in range(30_000):
+        h = h.sin() if i % 2 else h.tanh()
+    start = time.perf_counter()
+    p = ag.viz.paths(h, x)
+    elapsed = time.perf_counter() - start
+    assert p.num_paths == 1 and len(p.paths[0].nodes) == 30_001
+    assert p.paths[0].nodes[0] == "x" and len(p.paths[0].factors) == 30_000
+    assert math.isclose(p.total, p.gradient, rel_tol=1e-9)
+    assert elapsed < 6.0, f"paths took {elapsed:.1f} s on a 30,000-op chain"
