@@ -11,8 +11,8 @@ import functools
 import numpy as np
 
 from ..tensor import Tensor
-from . import derivatives
-from .labels import SMALL, brief, op_label, shape, value
+from . import derivatives, messages
+from .labels import SMALL, op_label, shape, value
 from .modules import find_groups
 from .render import picture_class
 from .walk import Graph, is_constant, stale_inputs, title
@@ -58,8 +58,7 @@ def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, ex
         raise ValueError(f"draw: max_nodes must be at least 2 (or None), got {max_nodes}")
     graph = Graph(y, "draw")
     groups, names = find_groups(graph, model) if model is not None else ([], {})
-    steps, notes = _sweep_notes(graph, show, wrt, gradient)
-    sketch = Sketch(graph, names, steps, notes, edge_labels)
+    sketch = Sketch(graph, names, _sweep(graph, show, wrt, gradient), edge_labels)
     boxes = [g for g in groups if not expand and _collapsible(g)]
     sketch.arrange(boxes, [g for g in groups if g not in boxes])
     sketch.trace()
@@ -82,9 +81,11 @@ class Sketch:
     where a label may be a function, called only for edges that survive folding.
     """
 
-    def __init__(self, graph, names, steps, notes, edge_labels):
-        self.graph, self.names, self.steps, self.notes = graph, names, steps, notes
-        self.edge_labels = edge_labels
+    def __init__(self, graph, names, sweep, edge_labels):
+        self.graph, self.names, self.edge_labels = graph, names, edge_labels
+        self.show, self.steps, self.values, self.reached = sweep
+        # The messages each tensor sums: reverse, on its outgoing edges; forward, incoming.
+        self.parts = {}
         self.number = graph.number
         self.nodes, self.edges = [], []
         self.box_of, self.hidden, self.cluster_of, self.clusters = {}, set(), {}, []
@@ -136,7 +137,7 @@ class Sketch:
         head = title(t, k, self.names)
         if id(t) in self.steps:
             head = f"[{self.steps[id(t)]}] {head}"
-        label = value(head, t._data) + (f"\\n{self.notes[id(t)]}" if id(t) in self.notes else "")
+        label = functools.partial(self._tensor_label, t, head)
         style = (ROOT if any(t is r for r in self.graph.roots) else
                  LEAF if t.grad_fn is None else {})
         self.nodes.append((f"t{k}", label, style, self.cluster_of.get(id(t))))
@@ -151,6 +152,10 @@ class Sketch:
         for slot, x in enumerate(op.inputs):
             label = None if any(stale) else functools.partial(
                 derivatives.op_derivative, op, t, slot)
+            if label is not None and not is_constant(x):
+                label = self.carry(label, x, t, functools.partial(
+                    messages.reverse_op if self.show == "reverse" else messages.forward_op,
+                    op, t, slot))
             self.edge(x, f"op{k}", label, stale[slot])
         self.tensor(t)
         self.edges.append((f"op{k}", f"t{k}", None, {}))
@@ -164,7 +169,7 @@ class Sketch:
             if id(p) in self.hidden:
                 name = self.names[id(p)]
                 short = name.removeprefix(group.path + ".") if group.path else name
-                extra = f", {self.notes[id(p)]}" if id(p) in self.notes else ""
+                extra = f", {self.note(p)}" if id(p) in self.values else ""
                 lines.append(f"{short} {shape(p.shape)}{extra}")
         self.nodes.append((f"m{k}", "\\n".join(lines), BOX, None))
         members = {id(t) for t in group.members}
@@ -178,12 +183,43 @@ class Sketch:
         for x in inputs.values():
             label = None
             if len(outputs) == 1 and not stale:
-                label = functools.partial(
-                    derivatives.chain_derivative, group.members, x, outputs[0])
+                out = outputs[0]
+                label = functools.partial(derivatives.chain_derivative, group.members, x, out)
+                if not is_constant(x):
+                    label = self.carry(label, x, out, functools.partial(
+                        messages.reverse_chain, out, x) if self.show == "reverse" else
+                        functools.partial(messages.forward_chain, group.members, x, out))
             self.edge(x, f"m{k}", label)
         for t in outputs:
             self.tensor(t)
             self.edges.append((f"m{k}", f"t{self.number[id(t)]}", None, {}))
+
+    def carry(self, local, x, out, rule):
+        """The label of the edge x -> (op making out) in a sweep: the local derivative, and
+        the message the edge carries, computed now so that the node sums can use it."""
+        if self.show == "reverse":
+            upstream, into = self.values.get(id(out)), x
+            live = upstream is not None and x.requires_grad
+        elif self.show == "forward":
+            upstream, into = self.reached.get(id(x)), out
+            live = upstream is not None
+        else:
+            return local
+        if not live:
+            return local
+        message = rule(upstream)
+        if message is None:
+            return local
+        self.parts.setdefault(id(into), []).append(message)
+        return lambda: messages.edge_text(local(), upstream, message)
+
+    def note(self, t):
+        """`adjoint 2 + 3 = 5`: the sweep's value at t, as the sum of the messages making it."""
+        word = {"reverse": "adjoint", "forward": "tangent"}.get(self.show, "grad")
+        return messages.sum_text(word, self.parts.get(id(t), []), self.values[id(t)])
+
+    def _tensor_label(self, t, head):
+        return value(head, t._data) + (f"\\n{self.note(t)}" if id(t) in self.values else "")
 
     def edge(self, x, target, label, stale=False):
         source = f"t{self.number[id(x)]}"
@@ -216,6 +252,13 @@ class Sketch:
     def picture(self, rankdir):
         picture = picture_class()(
             "autograd", graph_attr=dict(GRAPH, rankdir=rankdir), node_attr=NODE, edge_attr=EDGE)
+        self.nodes = [(n, label() if callable(label) else label, attrs, cluster)
+                      for n, label, attrs, cluster in self.nodes]
+        edges = [(source, target, label() if callable(label) else label, attrs)
+                 for source, target, label, attrs in self.edges]
+        if any(label and label.startswith(("J ", "diag ", "‖")) or "\\n‖" in (label or "")
+               or "\\nJ" in (label or "") for *_, label, _ in edges):
+            picture.node("legend", messages.LEGEND, **NOTE, fontsize="9")
         for node_id, label, attrs, cluster in self.nodes:
             if cluster is None:
                 picture.node(node_id, label, **attrs)
@@ -226,8 +269,7 @@ class Sketch:
                     sub.attr(label=group.label, **CLUSTER)
                     for node_id, label, attrs, _ in inside:
                         sub.node(node_id, label, **attrs)
-        for source, target, label, attrs in self.edges:
-            text = label() if callable(label) else label
+        for source, target, text, attrs in edges:
             if text is None:
                 picture.edge(source, target, **attrs)
             else:
@@ -235,19 +277,19 @@ class Sketch:
         return picture
 
 
-def _sweep_notes(graph, show, wrt, gradient):
-    """Step numbers and the extra line (grad, adjoint or tangent) of each tensor's node."""
+def _sweep(graph, show, wrt, gradient):
+    """(show, step numbers, {id: the array each node writes}, {id: tangent} where forward mode
+    reaches): adjoints by ag.grad, tangents by the ops' jvp rules, else the grads computed."""
     moving = [t for t in graph.tensors if not is_constant(t)]
     if show == "reverse":
         found = derivatives.adjoints(graph.roots, graph.tensors, gradient, "draw(show='reverse')")
         steps = {id(t): i for i, t in enumerate(reversed(moving), 1)}
-        return steps, {key: f"adjoint {brief(a)}" for key, a in found.items()}
+        return show, steps, found, {}
     if show == "forward":
-        found = derivatives.sweep_tangents(graph.tensors, _seeds(graph, wrt))
+        reached = derivatives.sweep_tangents(graph.tensors, _seeds(graph, wrt))
         steps = {id(t): i for i, t in enumerate(moving, 1)}
-        return steps, {id(t): f"tangent {brief(found.get(id(t), np.zeros(t.shape)))}"
-                       for t in moving}
-    return {}, {id(t): f"grad {brief(t.grad._data)}" for t in moving if t.grad is not None}
+        return show, steps, {id(t): reached.get(id(t), np.zeros(t.shape)) for t in moving}, reached
+    return show, {}, {id(t): t.grad._data for t in moving if t.grad is not None}, {}
 
 
 def _seeds(graph, wrt):
