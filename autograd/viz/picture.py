@@ -6,6 +6,7 @@ input is its own edge, labelled with the local derivative ∂op/∂input (see de
 write the tangent or adjoint each one carries, so a lesson can put the two sweeps side by side.
 """
 
+import collections
 import functools
 
 import numpy as np
@@ -56,7 +57,16 @@ def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, ex
         raise ValueError(f"draw: show must be None, 'forward' or 'reverse', got {show!r}")
     if max_nodes is not None and max_nodes < 2:
         raise ValueError(f"draw: max_nodes must be at least 2 (or None), got {max_nodes}")
-    graph = Graph(y, "draw")
+    sketch = make_sketch(Graph(y, "draw"), show, wrt, gradient, model, expand, max_nodes,
+                         edge_labels)
+    if rankdir is None:
+        rankdir = "LR" if len(sketch.nodes) <= WIDE else "TB"
+    return sketch.picture(rankdir)
+
+
+def make_sketch(graph, show, wrt=None, gradient=None, model=None, expand=False, max_nodes=100,
+                edge_labels=True):
+    """The Sketch of `graph` that `draw` pictures (also the explorer's three views of it)."""
     groups, names = find_groups(graph, model) if model is not None else ([], {})
     sketch = Sketch(graph, names, _sweep(graph, show, wrt, gradient), edge_labels)
     boxes = [g for g in groups if not expand and _collapsible(g)]
@@ -64,9 +74,7 @@ def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, ex
     sketch.trace()
     if max_nodes is not None and len(sketch.nodes) > max_nodes:
         sketch.fold(max_nodes)
-    if rankdir is None:
-        rankdir = "LR" if len(sketch.nodes) <= WIDE else "TB"
-    return sketch.picture(rankdir)
+    return sketch
 
 
 def to_dot(y, **options):
@@ -152,13 +160,14 @@ class Sketch:
         for slot, x in enumerate(op.inputs):
             label = None if any(stale) else functools.partial(
                 derivatives.op_derivative, op, t, slot)
+            meta = {"out": t, "local": label}
             if label is not None and not is_constant(x):
-                label = self.carry(label, x, t, functools.partial(
+                label = self.carry(meta, x, t, functools.partial(
                     messages.reverse_op if self.show == "reverse" else messages.forward_op,
                     op, t, slot))
-            self.edge(x, f"op{k}", label, stale[slot])
+            self.edge(x, f"op{k}", label, stale[slot], meta)
         self.tensor(t)
-        self.edges.append((f"op{k}", f"t{k}", None, {}))
+        self.edges.append((f"op{k}", f"t{k}", None, {}, {"out": t}))
 
     def box(self, group):
         """One module call as one node, its parameters listed inside, its outputs after it; the
@@ -181,22 +190,24 @@ class Sketch:
                 if id(x) not in members and id(x) not in self.hidden:
                     inputs.setdefault(id(x), x)
         for x in inputs.values():
-            label = None
+            label, meta = None, {"out": outputs[-1]}
             if len(outputs) == 1 and not stale:
                 out = outputs[0]
                 label = functools.partial(derivatives.chain_derivative, group.members, x, out)
+                meta["local"] = label
                 if not is_constant(x):
-                    label = self.carry(label, x, out, functools.partial(
+                    label = self.carry(meta, x, out, functools.partial(
                         messages.reverse_chain, out, x) if self.show == "reverse" else
                         functools.partial(messages.forward_chain, group.members, x, out))
-            self.edge(x, f"m{k}", label)
+            self.edge(x, f"m{k}", label, meta=meta)
         for t in outputs:
             self.tensor(t)
-            self.edges.append((f"m{k}", f"t{self.number[id(t)]}", None, {}))
+            self.edges.append((f"m{k}", f"t{self.number[id(t)]}", None, {}, {"out": t}))
 
-    def carry(self, local, x, out, rule):
+    def carry(self, meta, x, out, rule):
         """The label of the edge x -> (op making out) in a sweep: the local derivative, and
         the message the edge carries, computed now so that the node sums can use it."""
+        local = meta["local"]
         if self.show == "reverse":
             upstream, into = self.values.get(id(out)), x
             live = upstream is not None and x.requires_grad
@@ -211,6 +222,7 @@ class Sketch:
         if message is None:
             return local
         self.parts.setdefault(id(into), []).append(message)
+        meta.update(upstream=upstream, message=message, into=into)
         return lambda: messages.edge_text(local(), upstream, message)
 
     def note(self, t):
@@ -221,44 +233,57 @@ class Sketch:
     def _tensor_label(self, t, head):
         return value(head, t._data) + (f"\\n{self.note(t)}" if id(t) in self.values else "")
 
-    def edge(self, x, target, label, stale=False):
+    def edge(self, x, target, label, stale=False, meta=None):
         source = f"t{self.number[id(x)]}"
         if stale:
-            self.edges.append((source, target, STALE_LABEL, STALE))
+            self.edges.append((source, target, STALE_LABEL, STALE, {}))
         elif is_constant(x):
-            self.edges.append((source, target, None, QUIET))
+            self.edges.append((source, target, None, QUIET, {}))
         else:
-            self.edges.append((source, target, label if self.edge_labels else None, {}))
+            self.edges.append((source, target, label if self.edge_labels else None, {}, meta))
 
     def fold(self, max_nodes):
-        """Keep the max_nodes - 1 nodes nearest the output; one note stands for the rest."""
-        cut = len(self.nodes) - (max_nodes - 1)
-        folded = {n[0] for n in self.nodes[:cut]}
-        note = (f"⋯ {cut} nodes folded\\n(the ones nearest the inputs)\\n"
-                f"draw(..., max_nodes=None) shows all")
-        self.nodes = [("folded", note, NOTE, None)] + self.nodes[cut:]
-        edges, reached = [], set()
-        for source, target, label, attrs in self.edges:
-            if target in folded:
+        """Keep both ends, a third of max_nodes from the inputs and the rest nearest the output;
+        one note stands for the middle and says which ops it holds."""
+        head = max(1, (max_nodes - 1) // 3)
+        tail = max_nodes - 1 - head
+        middle = self.nodes[head:len(self.nodes) - tail]
+        folded = {n[0] for n in middle}
+        ops = collections.Counter(n[1] for n in middle if n[0].startswith("op"))
+        kinds = ", ".join(f"{count} × {name}" for name, count in ops.most_common(3))
+        more = ", …" if len(ops) > 3 else ""
+        note = (f"⋯ {len(middle)} nodes folded ⋯\\n{kinds}{more}\\n"
+                "draw(..., max_nodes=None) shows all")
+        self.nodes = self.nodes[:head] + [("folded", note, NOTE, None)] + self.nodes[-tail:]
+        edges, seen = [], set()
+        for edge in self.edges:
+            source, target = edge[:2]
+            if source in folded and target in folded:
                 continue
-            if source in folded:
-                if target not in reached:
-                    reached.add(target)
-                    edges.append(("folded", target, None, QUIET))
+            if source in folded or target in folded:
+                pair = ("folded" if source in folded else source,
+                        "folded" if target in folded else target)
+                if pair not in seen:
+                    seen.add(pair)
+                    edges.append((*pair, None, QUIET, {}))
                 continue
-            edges.append((source, target, label, attrs))
+            edges.append(edge)
         self.edges = edges
 
-    def picture(self, rankdir):
+    def picture(self, rankdir, ids=False):
         picture = picture_class()(
             "autograd", graph_attr=dict(GRAPH, rankdir=rankdir), node_attr=NODE, edge_attr=EDGE)
         self.nodes = [(n, label() if callable(label) else label, attrs, cluster)
                       for n, label, attrs, cluster in self.nodes]
-        edges = [(source, target, label() if callable(label) else label, attrs)
-                 for source, target, label, attrs in self.edges]
+        edges = [(source, target, label() if callable(label) else label,
+                  dict(attrs, id=f"e{i}") if ids else attrs)
+                 for i, (source, target, label, attrs, _) in enumerate(self.edges)]
         if any(label and label.startswith(("J ", "diag ", "‖")) or "\\n‖" in (label or "")
                or "\\nJ" in (label or "") for *_, label, _ in edges):
             picture.node("legend", messages.LEGEND, **NOTE, fontsize="9")
+        if ids:
+            self.nodes = [(n, label, dict(attrs, id=f"n-{n}"), cluster)
+                          for n, label, attrs, cluster in self.nodes]
         for node_id, label, attrs, cluster in self.nodes:
             if cluster is None:
                 picture.node(node_id, label, **attrs)

@@ -223,16 +223,17 @@ def test_same_dot_twice_and_for_two_identical_graphs():
     assert ag.viz.to_dot((x @ x).tanh().sum()) == ag.viz.to_dot((x @ x).tanh().sum())
 
 
-def test_max_nodes_folds_the_nodes_nearest_the_inputs_into_a_note():
+def test_max_nodes_folds_the_middle_and_keeps_both_ends():
     x = scalar(0.1, "x")
     y = x
     for _ in range(30):
         y = y.sin()
     nodes, edges = parse(ag.viz.to_dot(y, max_nodes=10))
     assert len(nodes) == 10
-    assert nodes["folded"].startswith("⋯ 52 nodes folded")  # 61 nodes, 9 kept
-    assert "t31" in nodes and "t1" not in nodes  # the output is kept, the input folded
+    assert nodes["folded"].startswith("⋯ 52 nodes folded ⋯\\n26 × sin")  # 61 nodes, 9 kept
+    assert "t31" in nodes and nodes["t1"] == "x = 0.1"  # the output and the input x are kept
     assert sum(1 for s, _, _ in edges if s == "folded") == 1
+    assert sum(1 for _, t, _ in edges if t == "folded") == 1
     full, _ = parse(ag.viz.to_dot(y, max_nodes=None))
     assert len(full) == 61 and "folded" not in full
     with pytest.raises(ValueError, match="max_nodes"):
