@@ -8,6 +8,7 @@ write the tangent or adjoint each one carries, so a lesson can put the two sweep
 
 import collections
 import functools
+import re
 
 import numpy as np
 
@@ -33,6 +34,7 @@ QUIET = {"style": "dashed", "color": "#9ca3af"}  # edges that carry no gradient
 STALE = {"color": "#dc2626", "fontcolor": "#dc2626", "penwidth": "2"}
 STALE_LABEL = "modified in place\\nafter this use"
 WIDE = 20  # more nodes than this are laid out top to bottom
+FORMULAS = {"CrossEntropyLoss": "softmax − onehot"}  # ∂loss/∂logits, named on the loss's edge
 
 
 def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, expand=False,
@@ -48,7 +50,7 @@ def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, ex
                  box (`expand=True`: as a dashed cluster of its ops instead)
     max_nodes    fold the nodes nearest the inputs into one note beyond this many (None: never)
     rankdir      "LR" (left to right) or "TB" (top to bottom); None: LR for small graphs,
-                 TB for ones with more than 20 nodes, which would be too wide side by side
+                 TB for models and for graphs of more than 20 nodes (too wide side by side)
 
     `g.source` is the DOT text; rendering (`g.render`, Jupyter display) needs Graphviz's `dot`.
     A graph freed by a plain `backward()` is refused: draw first, or pass retain_graph=True.
@@ -60,7 +62,8 @@ def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, ex
     sketch = make_sketch(Graph(y, "draw"), show, wrt, gradient, model, expand, max_nodes,
                          edge_labels)
     if rankdir is None:
-        rankdir = "LR" if len(sketch.nodes) <= WIDE else "TB"
+        # A model reads top to bottom, layer after layer, like its code.
+        rankdir = "LR" if len(sketch.nodes) <= WIDE and not sketch.box_of else "TB"
     return sketch.picture(rankdir)
 
 
@@ -71,6 +74,9 @@ def make_sketch(graph, show, wrt=None, gradient=None, model=None, expand=False, 
     sketch = Sketch(graph, names, _sweep(graph, show, wrt, gradient), edge_labels)
     boxes = [g for g in groups if not expand and _collapsible(g)]
     sketch.arrange(boxes, [g for g in groups if g not in boxes])
+    # Steps count the tensors drawn, not those a box hides: 1, 2, 3 down the picture.
+    kept = sorted((step, key) for key, step in sketch.steps.items() if key not in sketch.hidden)
+    sketch.steps = {key: i for i, (_, key) in enumerate(kept, 1)}
     sketch.trace()
     if max_nodes is not None and len(sketch.nodes) > max_nodes:
         sketch.fold(max_nodes)
@@ -109,10 +115,15 @@ class Sketch:
 
         for g in boxes:
             members = {id(t) for t in g.members}
+            args = {id(a) for a in g.args}
             for t in g.members:
                 self.box_of[id(t)] = g
                 if id(t) not in roots and only_used_in(t, members):
                     self.hidden.add(id(t))
+                # The call's own constants (masks, im2col windows, index arrays) stay inside.
+                if g.module is not None:
+                    self.hidden.update(id(x) for x in t.grad_fn.inputs if is_constant(x)
+                                       and id(x) not in args and only_used_in(x, members))
             self.hidden.update(id(p) for p in g.params if only_used_in(p, members))
         self.clusters = clusters
         for i, g in enumerate(clusters):
@@ -130,7 +141,7 @@ class Sketch:
                 if t is group.members[-1]:
                     self.box(group)
             elif t.grad_fn is None:
-                if id(t) not in self.hidden:
+                if id(t) not in self.hidden and not _per_use(t):
                     self.tensor(t)
             else:
                 self.op(t)
@@ -180,6 +191,11 @@ class Sketch:
                 short = name.removeprefix(group.path + ".") if group.path else name
                 extra = f", {self.note(p)}" if id(p) in self.values else ""
                 lines.append(f"{short} {shape(p.shape)}{extra}")
+        for i, a in enumerate(group.args):  # an argument no op reads: the image under im2col
+            if id(a) not in self.number:
+                word = "target" if i == 1 and group.kind.endswith("Loss") else "input"
+                self.nodes.append((f"m{k}a{i}", value(a.name or word, a._data), CONST, None))
+                self.edges.append((f"m{k}a{i}", f"m{k}", None, QUIET, {}))
         self.nodes.append((f"m{k}", "\\n".join(lines), BOX, None))
         members = {id(t) for t in group.members}
         outputs = [t for t in group.members if id(t) not in self.hidden]
@@ -194,6 +210,8 @@ class Sketch:
             if len(outputs) == 1 and not stale:
                 out = outputs[0]
                 label = functools.partial(derivatives.chain_derivative, group.members, x, out)
+                if group.kind in FORMULAS and x is group.args[0]:
+                    label = functools.partial(_with_formula, group, label)
                 meta["local"] = label
                 if not is_constant(x):
                     label = self.carry(meta, x, out, functools.partial(
@@ -235,6 +253,10 @@ class Sketch:
 
     def edge(self, x, target, label, stale=False, meta=None):
         source = f"t{self.number[id(x)]}"
+        if _per_use(x):  # a Python constant: a small node for each use, next to its op
+            source = f"{target}c{sum(1 for e in self.edges if e[1] == target)}"
+            small = value("", x._data)[3:]
+            self.nodes.append((source, small, CONST, self.cluster_of.get(id(x))))
         if stale:
             self.edges.append((source, target, STALE_LABEL, STALE, {}))
         elif is_constant(x):
@@ -249,7 +271,8 @@ class Sketch:
         tail = max_nodes - 1 - head
         middle = self.nodes[head:len(self.nodes) - tail]
         folded = {n[0] for n in middle}
-        ops = collections.Counter(n[1] for n in middle if n[0].startswith("op"))
+        ops = collections.Counter(n[1].split("\\n")[0] for n in middle
+                                  if re.fullmatch(r"op\d+|m\d+", n[0]))
         kinds = ", ".join(f"{count} × {name}" for name, count in ops.most_common(3))
         more = ", …" if len(ops) > 3 else ""
         note = (f"⋯ {len(middle)} nodes folded ⋯\\n{kinds}{more}\\n"
@@ -300,6 +323,20 @@ class Sketch:
             else:
                 picture.edge(source, target, label=text, **attrs)
         return picture
+
+
+def _per_use(t):
+    """A Python constant (an unnamed 0-d constant, cached and shared by every op that uses the
+    same number): drawn once per use, since one node wired to every use tangles the layout."""
+    return is_constant(t) and not t.name and t._data.ndim == 0
+
+
+def _with_formula(group, local):
+    """A loss whose gradient has a name in every course: (softmax − onehot) / N."""
+    formula = FORMULAS[group.kind]
+    if getattr(group.module, "reduction", None) == "mean":
+        formula = f"({formula}) / N"
+    return f"{formula}\\n{local()}"
 
 
 def _sweep(graph, show, wrt, gradient):

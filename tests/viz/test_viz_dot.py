@@ -35,9 +35,9 @@ def test_lesson_graph_has_a_node_per_tensor_and_op_and_an_edge_per_use():
     *_, e = lesson_graph()
     nodes, edges = parse(ag.viz.to_dot(e))
     # tensors a, b, c, the constant 1, d, e; ops +, +, *
-    assert sorted(nodes) == ["op3", "op5", "op6", "t1", "t2", "t3", "t4", "t5", "t6"]
+    assert sorted(nodes) == ["op3", "op5", "op5c1", "op6", "t1", "t2", "t3", "t5", "t6"]
     assert len(edges) == 9
-    assert nodes["t1"] == "a = 2" and nodes["t6"] == "e = 6" and nodes["t4"] == "1"
+    assert nodes["t1"] == "a = 2" and nodes["t6"] == "e = 6" and nodes["op5c1"] == "1"
     assert [nodes[k] for k in ("op3", "op5", "op6")] == ["+", "+", "*"]
 
 
@@ -50,7 +50,7 @@ def test_edge_labels_are_the_local_derivatives_worked_by_hand():
     assert labels[("t1", "op3")] == "1"  # ∂c/∂a
     assert labels[("t2", "op3")] == "1"  # ∂c/∂b
     assert labels[("t2", "op5")] == "1"  # ∂d/∂b
-    assert labels[("t4", "op5")] is None  # the constant 1 gets no gradient, so no label
+    assert labels[("op5c1", "op5")] is None  # the constant 1 gets no gradient, so no label
     assert labels[("op6", "t6")] is None
 
 
