@@ -14,13 +14,14 @@ each edge carries `data-message` once it has fired.
 import html
 import json
 import pathlib
+import re
 
 import numpy as np
 
 from .explore_page import PAGE
 from .labels import brief
 from .messages import edge_text, sum_text
-from .picture import make_sketch
+from .picture import default_rankdir, make_sketch
 from .walk import Graph, is_constant, title
 
 FULL = 64  # tensors up to this many entries carry every entry in data-*-full
@@ -54,7 +55,7 @@ def explore(y, path=None, wrt=None, gradient=None, model=None, expand=False, max
         sweeps["forward"] = make_sketch(graph, "forward", wrt=wrt, **options)
     data = _data(graph, plain, sweeps, wrt)
     _layout_labels(plain, data)
-    picture = plain.picture("LR" if len(plain.nodes) <= 20 else "TB", ids=True)
+    picture = plain.picture(default_rankdir(plain), ids=True)
     svg = picture.pipe(format="svg", encoding="utf-8")
     svg = svg[svg.find("<svg"):]
     text = PAGE.replace("%TITLE%", html.escape(data["title"])).replace("%SVG%", svg).replace(
@@ -94,7 +95,27 @@ def _data(graph, plain, sweeps, wrt):
             "nodes": nodes, "edges": edges, "modes": list(sweeps)}
     for mode, sketch in sweeps.items():
         data[mode] = _sweep(mode, graph, sketch, nodes, edges, wrt)
+    _boxes(plain, sweeps, data)
     return data
+
+
+def _boxes(plain, sweeps, data):
+    """A module box lists its parameters; once the sweep has passed its output, their adjoints
+    (reverse) or tangents (forward) too, as `draw(show=...)` writes them."""
+    for node_id, label, *_ in plain.nodes:
+        if not re.fullmatch(r"m\d+", node_id):
+            continue
+        blank = _lines(label)
+        box = {"name": blank[0], "value": "", "shape": [], "full": None, "lines": [],
+               "blank": blank, "events": {}, "step": {}}
+        for mode, sketch in sweeps.items():
+            after = next(_lines(n[1]) for n in sketch.nodes if n[0] == node_id)
+            out = [f["step"] for e, f in zip(data["edges"], data[mode]["edges"])
+                   if f and e["source"] == node_id]
+            if out:
+                box["events"][mode] = [{"step": min(out), "lines": after, "shown": None,
+                                        "full": None}]
+        data["nodes"][node_id] = box
 
 
 def _sweep(mode, graph, sketch, nodes, edges, wrt):
@@ -185,7 +206,10 @@ def _layout_labels(plain, data):
         if node_id in nodes:
             notes = [ev["lines"] for mode in data["modes"]
                      for ev in nodes[node_id].get("events", {}).get(mode, [])]
-            base = _lines(label() if callable(label) else label)
+            blank = nodes[node_id].get("blank")  # a box: its whole label changes
+            base = [] if blank else _lines(label() if callable(label) else label)
+            if blank:
+                notes.append(blank)
             nodes[node_id]["lines"] = base
             label = "\\n".join(base + _widest(notes))
         rows.append((node_id, label, attrs, cluster))

@@ -77,12 +77,12 @@ function render() {
   const word = mode === "reverse" ? "adjoint" : "tangent";
   for (const [id, g] of Object.entries(nodeG)) {
     const nd = D.nodes[id], ev = current((nd.events || {})[mode]), at = (nd.step || {})[mode];
-    setLines(g, nd.lines.concat(ev ? ev.lines : []));
+    setLines(g, nd.lines.concat(ev ? ev.lines : nd.blank || []));
     for (const w of ["adjoint", "tangent"]) {
       g.removeAttribute("data-" + w);
       g.removeAttribute("data-" + w + "-full");
     }
-    if (ev) {
+    if (ev && ev.shown !== null) {
       g.setAttribute("data-" + word, ev.shown);
       if (ev.full) g.setAttribute("data-" + word + "-full", JSON.stringify(ev.full));
     }
@@ -125,6 +125,10 @@ document.addEventListener("keydown", (ev) => {
 });
 function nodeTip(id) {
   const nd = D.nodes[id];
+  if (nd.blank) {
+    const evs = (nd.events || {})[mode] || [];
+    return (evs.length ? evs[evs.length - 1].lines : nd.blank).join("\n");
+  }
   const lines = [nd.name + "  shape (" + nd.shape.join(", ") + ")", "value " + nd.value];
   for (const m of D.modes) {
     const evs = (nd.events || {})[m] || [];

@@ -62,8 +62,7 @@ def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, ex
     sketch = make_sketch(Graph(y, "draw"), show, wrt, gradient, model, expand, max_nodes,
                          edge_labels)
     if rankdir is None:
-        # A model reads top to bottom, layer after layer, like its code.
-        rankdir = "LR" if len(sketch.nodes) <= WIDE and not sketch.box_of else "TB"
+        rankdir = default_rankdir(sketch)
     return sketch.picture(rankdir)
 
 
@@ -81,6 +80,12 @@ def make_sketch(graph, show, wrt=None, gradient=None, model=None, expand=False, 
     if max_nodes is not None and len(sketch.nodes) > max_nodes:
         sketch.fold(max_nodes)
     return sketch
+
+
+def default_rankdir(sketch):
+    """Left to right for small graphs; top to bottom for big ones, and for models, which then
+    read layer after layer like their code."""
+    return "LR" if len(sketch.nodes) <= WIDE and not sketch.box_of else "TB"
 
 
 def to_dot(y, **options):

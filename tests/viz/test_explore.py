@@ -2,9 +2,9 @@
 the engine's, it is the same bytes every run, and big graphs are quick and folded."""
 
 import json
+import os
 import re
 import shutil
-import time
 
 import numpy as np
 import pytest
@@ -13,6 +13,12 @@ from viz_graphs import lesson_graph, scalar
 import autograd as ag
 
 pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
+
+
+def cpu_seconds():
+    """CPU time of this process and of the programs it ran and waited for (`dot`)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def page_data(text):
@@ -61,9 +67,9 @@ def test_two_thousand_nodes_in_under_five_seconds_and_larger_graphs_fold():
     h = x
     for i in range(999):  # 1,000 tensors and 999 ops: 1,999 nodes
         h = h.sin() if i % 2 else h.tanh()
-    start = time.perf_counter()
+    start = cpu_seconds()
     data = page_data(ag.viz.explore(h))
-    assert time.perf_counter() - start < 5.0
+    assert cpu_seconds() - start < 5.0  # about 1.3 s; CPU time, so a busy machine can't fail it
     assert len(data["reverse"]["steps"]) == 1000
     y = h
     for _ in range(500):
@@ -73,3 +79,19 @@ def test_two_thousand_nodes_in_under_five_seconds_and_larger_graphs_fold():
     (g,) = ag.grad(y, [x])
     assert data["nodes"]["t1"]["name"] == "x"  # the input end is kept
     assert np.isclose(data["nodes"]["t1"]["events"]["reverse"][-1]["full"][0], g.item())
+
+
+def test_a_module_box_shows_its_parameters_adjoints_once_the_sweep_passes_it():
+    nn = pytest.importorskip("nn")
+    rng = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    x = ag.Tensor(rng.standard_normal((4, 2)).astype(np.float32), name="x")
+    loss = (model(x) ** 2).mean()
+    data = page_data(ag.viz.explore(loss, model=model))
+    boxes = {v["name"]: v for k, v in data["nodes"].items() if k.startswith("m")}
+    assert list(boxes) == ["0: Linear", "1: Tanh", "2: Linear"]
+    loss.backward(retain_graph=True)
+    (event,) = boxes["2: Linear"]["events"]["reverse"]
+    bias = ag.viz.labels.brief(model[2].bias.grad.numpy())
+    assert boxes["2: Linear"]["blank"] == ["2: Linear", "weight (1, 3)", "bias (1,)"]
+    assert event["lines"][2] == f"bias (1,), adjoint {bias}" and event["step"] == 4
