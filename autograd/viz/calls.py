@@ -30,7 +30,7 @@ def record(module, args, kwargs, out):
 def _forget(key, ref):
     entry = _calls.get(key)
     if entry is not None and entry[0] is ref:
-        del _calls[key]
+        _calls.pop(key, None)
 
 
 def innermost(t):

@@ -108,6 +108,7 @@ class Sketch:
         self.number = graph.number
         self.nodes, self.edges = [], []
         self.box_of, self.hidden, self.cluster_of, self.clusters = {}, set(), {}, []
+        self.arg_names = {}  # id(constant) -> "input" / "target", for data passed to a call
 
     def arrange(self, boxes, clusters):
         """Module calls drawn as one box each hide their inner tensors (and the parameters only
@@ -121,6 +122,9 @@ class Sketch:
         for g in boxes:
             members = {id(t) for t in g.members}
             args = {id(a) for a in g.args}
+            for i, a in enumerate(g.args):  # data passed to a call: the input, a loss's target
+                self.arg_names.setdefault(
+                    id(a), "target" if i == 1 and g.kind.endswith("Loss") else "input")
             for t in g.members:
                 self.box_of[id(t)] = g
                 if id(t) not in roots and only_used_in(t, members):
@@ -155,7 +159,8 @@ class Sketch:
         k = self.number[id(t)]
         if is_constant(t):
             small = not t.name and t._data.size <= SMALL and t._data.dtype.kind in "iufb"
-            label = value("", t._data)[3:] if small else value(t.name or "const", t._data)
+            word = t.name or self.arg_names.get(id(t), "const")
+            label = value("", t._data)[3:] if small else value(word, t._data)
             self.nodes.append((f"t{k}", label, CONST, self.cluster_of.get(id(t))))
             return
         head = title(t, k, self.names)
@@ -198,7 +203,7 @@ class Sketch:
                 lines.append(f"{short} {shape(p.shape)}{extra}")
         for i, a in enumerate(group.args):  # an argument no op reads: the image under im2col
             if id(a) not in self.number:
-                word = "target" if i == 1 and group.kind.endswith("Loss") else "input"
+                word = self.arg_names.get(id(a), "input")
                 self.nodes.append((f"m{k}a{i}", value(a.name or word, a._data), CONST, None))
                 self.edges.append((f"m{k}a{i}", f"m{k}", None, QUIET, {}))
         self.nodes.append((f"m{k}", "\\n".join(lines), BOX, None))

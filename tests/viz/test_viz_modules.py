@@ -119,5 +119,6 @@ def test_real_nn_model():
     assert "getitem" not in dot and "log_softmax" not in dot and "* " not in dot
     assert re.search(r'label="\(softmax − onehot\) / N\\nJ \(\)←\(8, 3\)', dot)
     assert 'label="target\\n(8,)' in dot
+    assert 'label="input\\n(8, 6)' in dot  # the data batch, named by its place in the call
     dot = ag.viz.to_dot(loss, model=model, expand=True)
     assert "0.weight" in dot and "2.bias" in dot
