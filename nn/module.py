@@ -11,6 +11,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from autograd import Tensor, get_default_dtype, no_grad
+from autograd.viz.calls import record as record_call
 
 from . import hooks as _hooks
 from .casting import Casting
@@ -76,8 +77,11 @@ class Module(Casting):
     def __call__(self, *args, **kwargs):
         hooks = self.__dict__.get("_hooks")
         if hooks is None:
-            return self.forward(*args, **kwargs)
-        return _hooks.call(self, hooks, args, kwargs)
+            out = self.forward(*args, **kwargs)
+        else:
+            out = _hooks.call(self, hooks, args, kwargs)
+        record_call(self, args, kwargs, out)  # lets ag.viz.draw(..., model=) box this call
+        return out
 
     # --- hooks -------------------------------------------------------------------------
     def _hook_table(self):
