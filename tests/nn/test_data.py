@@ -5,17 +5,14 @@ from collections import namedtuple
 
 import numpy as np
 import pytest
+from torch_reference import needs_torch, torch
 
 import nn
 from autograd import Tensor
 from nn.utils import data
 
-try:  # the comparisons need PyTorch; the rest of the file runs without it
-    import torch
+if torch is not None:
     tdata = torch.utils.data
-except ImportError:
-    torch = tdata = None
-needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 
 Point = namedtuple("Point", "x label")
 

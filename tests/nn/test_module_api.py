@@ -4,22 +4,14 @@ requires_grad_, to/half/float/double, get_submodule/get_parameter, add_module, z
 
 import numpy as np
 import pytest
+from torch_reference import copy_weights, needs_torch, rand, torch
 
 import autograd as ag
 import nn
 from autograd import Tensor
 
-try:  # the comparisons need PyTorch; the rest of the file runs without it
-    import torch
-    from torch_reference import copy_weights
+if torch is not None:
     tnn = torch.nn
-except ImportError:
-    torch = tnn = None
-needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
-
-
-def rand(*shape, seed=0):
-    return np.random.default_rng(seed).standard_normal(shape)
 
 pytestmark = pytest.mark.usefixtures("float64")
 

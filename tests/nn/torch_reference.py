@@ -1,10 +1,18 @@
-"""Side-by-side checks with PyTorch shared by the nn tests (imported only where torch is
-installed): give a torch module our weights, then compare values and gradients."""
+"""Side-by-side checks with PyTorch shared by the nn tests: give a torch module our weights,
+then compare values and gradients. Without PyTorch, `torch` is None and the tests marked
+`needs_torch` skip; the rest of a test file still runs."""
 
 import numpy as np
-import torch
+import pytest
 
 from autograd import Tensor
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 
 
 def rand(*shape, seed=0):
