@@ -40,6 +40,7 @@ from .losses import (
     OutOfRangeError,
 )
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .serialization import load, save
 
 __all__ = [
@@ -50,3 +51,4 @@ __all__ = [
     "Sigmoid", "Softmax", "StateDictError", "Tanh", "batches", "datasets", "functional", "init",
     "load", "manual_seed", "save", "utils",
 ]
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
