@@ -8,6 +8,7 @@
 """
 
 from . import datasets, functional, init, utils
+from .activations import ELU, GELU, Hardtanh, PReLU, SiLU, Softplus, Softsign
 from .batches import DataLoader, batches
 from .conv import Conv2d, MaxPool2d
 from .init import manual_seed
@@ -51,4 +52,7 @@ __all__ = [
     "Sigmoid", "Softmax", "StateDictError", "Tanh", "batches", "datasets", "functional", "init",
     "load", "manual_seed", "save", "utils",
 ]
-__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
+__all__ += [
+    "ELU", "GELU", "GRU", "GRUCell", "Hardtanh", "LSTM", "LSTMCell", "PReLU", "RNN", "RNNCell",
+    "SiLU", "Softplus", "Softsign",
+]

@@ -13,6 +13,7 @@ import autograd as ag
 from autograd import ShapeError, Tensor, no_grad
 
 from . import init
+from .activations import elu, gelu, hardtanh, prelu, silu, softplus, softsign
 from .conv import conv2d, max_pool2d
 from .losses import (
     OutOfRangeError,
@@ -25,7 +26,6 @@ from .losses import (
     l1_loss,
     mse_loss,
     nll_loss,
-    softplus,
 )
 
 
@@ -40,12 +40,12 @@ def _tensor(x, like=None):
 
 
 # --- activations -------------------------------------------------------------------------
-def relu(input):
+def relu(input, inplace=False):
     """max(x, 0)"""
     return ag.relu(_tensor(input))
 
 
-def leaky_relu(input, negative_slope=0.01):
+def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x if x > 0 else negative_slope·x"""
     return ag.leaky_relu(_tensor(input), negative_slope)
 
@@ -194,3 +194,4 @@ __all__ = [
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot",
     "relu", "sigmoid", "softmax", "softplus", "tanh",
 ]
+__all__ += ["elu", "gelu", "hardtanh", "prelu", "silu", "softsign"]
