@@ -41,6 +41,7 @@ from .losses import (
     OutOfRangeError,
 )
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
+from .more_losses import HuberLoss, KLDivLoss, MultiMarginLoss, SmoothL1Loss
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .serialization import load, save
 
@@ -53,6 +54,6 @@ __all__ = [
     "load", "manual_seed", "save", "utils",
 ]
 __all__ += [
-    "ELU", "GELU", "GRU", "GRUCell", "Hardtanh", "LSTM", "LSTMCell", "PReLU", "RNN", "RNNCell",
-    "SiLU", "Softplus", "Softsign",
+    "ELU", "GELU", "GRU", "GRUCell", "Hardtanh", "HuberLoss", "KLDivLoss", "LSTM", "LSTMCell",
+    "MultiMarginLoss", "PReLU", "RNN", "RNNCell", "SiLU", "SmoothL1Loss", "Softplus", "Softsign",
 ]

@@ -27,6 +27,7 @@ from .losses import (
     mse_loss,
     nll_loss,
 )
+from .more_losses import huber_loss, kl_div, multi_margin_loss, smooth_l1_loss
 
 
 def _tensor(x, like=None):
@@ -194,4 +195,7 @@ __all__ = [
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot",
     "relu", "sigmoid", "softmax", "softplus", "tanh",
 ]
-__all__ += ["elu", "gelu", "hardtanh", "prelu", "silu", "softsign"]
+__all__ += [
+    "elu", "gelu", "hardtanh", "huber_loss", "kl_div", "multi_margin_loss", "prelu", "silu",
+    "smooth_l1_loss", "softsign",
+]
