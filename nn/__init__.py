@@ -9,6 +9,7 @@
 
 from . import datasets, functional, init, utils
 from .activations import ELU, GELU, Hardtanh, PReLU, SiLU, Softplus, Softsign
+from .attention import MultiheadAttention
 from .batches import DataLoader, batches
 from .conv import Conv2d, MaxPool2d
 from .init import manual_seed
@@ -55,5 +56,6 @@ __all__ = [
 ]
 __all__ += [
     "ELU", "GELU", "GRU", "GRUCell", "Hardtanh", "HuberLoss", "KLDivLoss", "LSTM", "LSTMCell",
-    "MultiMarginLoss", "PReLU", "RNN", "RNNCell", "SiLU", "SmoothL1Loss", "Softplus", "Softsign",
+    "MultiMarginLoss", "MultiheadAttention", "PReLU", "RNN", "RNNCell", "SiLU", "SmoothL1Loss",
+    "Softplus", "Softsign",
 ]

@@ -195,7 +195,9 @@ __all__ = [
     "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot",
     "relu", "sigmoid", "softmax", "softplus", "tanh",
 ]
+from .attention import scaled_dot_product_attention  # noqa: E402  (it uses dropout above)
+
 __all__ += [
     "elu", "gelu", "hardtanh", "huber_loss", "kl_div", "multi_margin_loss", "prelu", "silu",
-    "smooth_l1_loss", "softsign",
+    "scaled_dot_product_attention", "smooth_l1_loss", "softsign",
 ]
