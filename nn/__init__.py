@@ -11,6 +11,7 @@ from . import datasets, functional, init, utils
 from .activations import ELU, GELU, Hardtanh, PReLU, SiLU, Softplus, Softsign
 from .attention import MultiheadAttention
 from .batches import DataLoader, batches
+from .cells import GRUCell, LSTMCell, RNNCell
 from .conv import Conv2d, MaxPool2d
 from .init import manual_seed
 from .layers import (
@@ -43,7 +44,7 @@ from .losses import (
 )
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
 from .more_losses import HuberLoss, KLDivLoss, MultiMarginLoss, SmoothL1Loss
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .recurrent import GRU, LSTM, RNN
 from .serialization import load, save
 
 __all__ = [

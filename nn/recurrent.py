@@ -1,5 +1,5 @@
-"""Recurrent layers (RNN, LSTM, GRU) and their one-step cells, with PyTorch's arguments,
-gate order, parameter names and initialisation.
+"""Recurrent layers (RNN, LSTM, GRU) with PyTorch's arguments, gate order, parameter names
+and initialisation, over padded or packed (nn.utils.rnn) batches; the cells are in cells.py.
 
 Every step is built from engine ops, so backpropagation through time is the ordinary reverse
 pass over the unrolled graph (and shows in the graph picture). The input projection
@@ -18,6 +18,7 @@ from autograd import ShapeError, Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter
+from .utils.rnn import PackedSequence, _pack_sorted, pad_packed_sequence
 
 GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -136,7 +137,16 @@ class _RNNBase(Module):
         return [None if n is None else getattr(self, n) for n in self._names[index]]
 
     def _check_input(self, x):
+        """(x as (L, N, H_in), batched, lengths or None): a PackedSequence is unpacked to
+        its padded form and each sequence's length."""
         name = type(self).__name__
+        if isinstance(x, PackedSequence):
+            padded, lengths = pad_packed_sequence(x)
+            x = _tensor(padded, name)
+            if x.ndim != 3 or x.shape[-1] != self.input_size:
+                raise ShapeError(f"{name}: packed input must hold steps of input_size "
+                                 f"{self.input_size}, got data of shape {tuple(padded.shape)}")
+            return x, True, lengths.numpy()
         x = _tensor(x, name)
         if x.ndim not in (2, 3):
             raise ShapeError(f"{name}: expected input to be 2D (L, H_in) or 3D "
@@ -150,7 +160,7 @@ class _RNNBase(Module):
             x = x.reshape((x.shape[0], 1, x.shape[1]))
         elif self.batch_first:
             x = x.transpose((1, 0, 2))                                # (L, N, H_in)
-        return x, batched
+        return x, batched, None
 
     def _initial(self, hx, batch, dtype, batched, what="h0"):
         """hx as (layers·directions, N, H), zeros when None; checked against the input."""
@@ -170,9 +180,11 @@ class _RNNBase(Module):
                              f"{tuple(hx.shape) if batched else (hx.shape[0], hx.shape[2])}")
         return hx
 
-    def _run(self, x, h0):
+    def _run(self, x, h0, lengths=None):
         """x (L, N, H_in); h0 per layer·direction (a Tensor, or an (h, c) pair for LSTM).
-        Returns the last layer's outputs (L, N, D·H) and the final states in h0's order."""
+        Returns the last layer's outputs (L, N, D·H) and the final states in h0's order.
+        With `lengths` (packed input), a sequence's state stops changing past its end (and,
+        going backwards, starts changing at its end)."""
         step = _step_fn(self.mode)
         directions = 2 if self.bidirectional else 1
         finals = []
@@ -189,14 +201,26 @@ class _RNNBase(Module):
                 hs = [None] * steps
                 order = range(steps - 1, -1, -1) if direction else range(steps)
                 for t in order:
-                    state = step(xw[t], state, w_hh, b_hh)
+                    new = step(xw[t], state, w_hh, b_hh)
+                    if lengths is not None and t >= lengths.min():    # some have ended
+                        running = (t < lengths)[:, None]
+                        new = (tuple(ag.where(running, a, b) for a, b in zip(new, state))
+                               if self.mode == "LSTM" else ag.where(running, new, state))
+                    state = new
                     hs[t] = state[0] if self.mode == "LSTM" else state
                 finals.append(state)
                 outputs.append(ag.stack(hs))                          # (L, N, H)
             x = outputs[0] if directions == 1 else ag.concatenate(outputs, axis=-1)
         return x, finals
 
-    def _output(self, out, batched):
+    def _output(self, out, batched, input):
+        if isinstance(input, PackedSequence):  # the same packing as the input's
+            order = input.sorted_indices
+            lengths = input.lengths()
+            if order is not None:
+                order = order.numpy()
+                out, lengths = out[:, order], lengths[order]
+            return _pack_sorted(out, lengths, input.sorted_indices, input.unsorted_indices)
         if not batched:
             return out.reshape((out.shape[0], out.shape[2]))
         return out.transpose((1, 0, 2)) if self.batch_first else out
@@ -237,10 +261,10 @@ class RNN(_RNNBase):
                          hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
 
     def forward(self, input, hx=None):
-        x, batched = self._check_input(input)
+        x, batched, lengths = self._check_input(input)
         h0 = self._initial(hx, x.shape[1], x.dtype, batched)
-        out, finals = self._run(x, [h0[i] for i in range(h0.shape[0])])
-        return self._output(out, batched), self._state(finals, batched)
+        out, finals = self._run(x, [h0[i] for i in range(h0.shape[0])], lengths)
+        return self._output(out, batched, input), self._state(finals, batched)
 
 
 class GRU(RNN):
@@ -268,117 +292,12 @@ class LSTM(_RNNBase):
                          dropout, bidirectional, proj_size)
 
     def forward(self, input, hx=None):
-        x, batched = self._check_input(input)
+        x, batched, lengths = self._check_input(input)
         if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
             raise TypeError("LSTM: hx must be a tuple (h0, c0)")
         h0, c0 = (None, None) if hx is None else hx
         h0 = self._initial(h0, x.shape[1], x.dtype, batched, "h0")
         c0 = self._initial(c0, x.shape[1], x.dtype, batched, "c0")
-        out, finals = self._run(x, [(h0[i], c0[i]) for i in range(h0.shape[0])])
-        return self._output(out, batched), (self._state([h for h, _ in finals], batched),
+        out, finals = self._run(x, [(h0[i], c0[i]) for i in range(h0.shape[0])], lengths)
+        return self._output(out, batched, input), (self._state([h for h, _ in finals], batched),
                                             self._state([c for _, c in finals], batched))
-
-
-# --- cells -----------------------------------------------------------------------------------
-class _CellBase(Module):
-    """weight_ih (G·H, H_in), weight_hh (G·H, H), bias_ih, bias_hh (G·H,), U(-1/√H, 1/√H)."""
-
-    gates = 1
-
-    def __init__(self, input_size, hidden_size, bias=True):
-        super().__init__()
-        name = type(self).__name__
-        self.input_size = _check_size(input_size, "input_size", name, positive=False)
-        self.hidden_size = _check_size(hidden_size, "hidden_size", name)
-        self.bias = bool(bias)
-        g = self.gates * self.hidden_size
-        self.weight_ih = Parameter(np.zeros((g, self.input_size)))
-        self.weight_hh = Parameter(np.zeros((g, self.hidden_size)))
-        self.bias_ih = Parameter(np.zeros(g)) if bias else None
-        self.bias_hh = Parameter(np.zeros(g)) if bias else None
-        self.reset_parameters()
-
-    reset_parameters = _RNNBase.reset_parameters
-
-    def _prepare(self, input):
-        """(x (N, H_in), hx (N, H) or zeros, batched) after PyTorch's shape checks."""
-        name = type(self).__name__
-        x = _tensor(input, name)
-        if x.ndim not in (1, 2):
-            raise ShapeError(f"{name}: Expected input to be 1D or 2D, got {x.ndim}D instead "
-                             f"(shape {x.shape})")
-        if x.shape[-1] != self.input_size:
-            raise ShapeError(f"{name}: input has inconsistent input_size: got {x.shape[-1]} "
-                             f"expected {self.input_size}")
-        batched = x.ndim == 2
-        if not batched:
-            x = x.reshape((1, x.shape[0]))
-        return x, batched
-
-    def _hidden(self, hx, x, batched, what="hx"):
-        name = type(self).__name__
-        if hx is None:
-            return Tensor(np.zeros((x.shape[0], self.hidden_size), dtype=x.dtype))
-        hx = _tensor(hx, name)
-        want = (x.shape[0], self.hidden_size) if batched else (self.hidden_size,)
-        if hx.shape != want:
-            raise ShapeError(f"{name}: {what} of shape {hx.shape} does not match the input: "
-                             f"expected {want}")
-        return hx if batched else hx.reshape((1, self.hidden_size))
-
-    def _unbatch(self, h, batched):
-        return h if batched else h.reshape((self.hidden_size,))
-
-    def extra_repr(self):
-        s = f"{self.input_size}, {self.hidden_size}"
-        if not self.bias:
-            s += ", bias=False"
-        if getattr(self, "nonlinearity", "tanh") != "tanh":
-            s += f", nonlinearity={self.nonlinearity}"
-        return s
-
-
-class RNNCell(_CellBase):
-    """One step of RNN: h' = tanh(x Wᵢₕᵀ + bᵢₕ + h Wₕₕᵀ + bₕₕ) (or relu)."""
-
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh"):
-        if nonlinearity not in ("tanh", "relu"):
-            raise ValueError(f"RNNCell: unknown nonlinearity {nonlinearity!r}; expected 'tanh' "
-                             "or 'relu'")
-        self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, bias)
-
-    def forward(self, input, hx=None):
-        x, batched = self._prepare(input)
-        h = self._hidden(hx, x, batched)
-        xw = ag.linear(x, self.weight_ih, self.bias_ih)
-        out = _rnn_step(xw, h, self.weight_hh, self.bias_hh, self.nonlinearity == "relu")
-        return self._unbatch(out, batched)
-
-
-class GRUCell(_CellBase):
-    """One step of GRU (gates r, z, n; see GRU)."""
-
-    gates = 3
-
-    def forward(self, input, hx=None):
-        x, batched = self._prepare(input)
-        h = self._hidden(hx, x, batched)
-        xw = ag.linear(x, self.weight_ih, self.bias_ih)
-        return self._unbatch(_gru_step(xw, h, self.weight_hh, self.bias_hh), batched)
-
-
-class LSTMCell(_CellBase):
-    """One step of LSTM (gates i, f, g, o; see LSTM): forward(input, (h, c)) -> (h', c')."""
-
-    gates = 4
-
-    def forward(self, input, hx=None):
-        x, batched = self._prepare(input)
-        if hx is not None and (not isinstance(hx, (tuple, list)) or len(hx) != 2):
-            raise TypeError("LSTMCell: hx must be a tuple (h, c)")
-        h = self._hidden(None if hx is None else hx[0], x, batched, "h")
-        c = self._hidden(None if hx is None else hx[1], x, batched, "c")
-        xw = ag.linear(x, self.weight_ih, self.bias_ih)
-        h, c = _lstm_step(xw, (h, c), self.weight_hh, self.bias_hh)
-        return self._unbatch(h, batched), self._unbatch(c, batched)

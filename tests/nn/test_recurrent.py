@@ -156,3 +156,70 @@ def test_pad_sequence_matches_pytorch():
     np.testing.assert_array_equal(a.grad.numpy(), np.ones((2, 3)))
     with pytest.raises(ShapeError, match="sequence 1 has shape"):
         pad([Tensor(rand(2, 3)), Tensor(rand(2, 4))])
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("LSTM", {"num_layers": 2, "bidirectional": True}), ("GRU", {"batch_first": True}),
+    ("RNN", {"bidirectional": True}),
+])
+def test_packed_sequences_match_pytorch(name, kwargs):
+    """Each sequence stops at its own length: h_n is the state at its last step (the first,
+    going backwards), and the padded output is zero past the end."""
+    from test_nn_torch import copy_weights
+
+    batch_first = kwargs.get("batch_first", False)
+    ours = getattr(nn, name)(3, 4, **kwargs)
+    theirs = copy_weights(ours, getattr(torch.nn, name)(3, 4, **kwargs))
+    x = rand(3, 5, 3) if batch_first else rand(5, 3, 3)
+    lengths = [3, 5, 2]
+    results = []
+    for wrap, rnn_utils, layer in (
+            (lambda a: Tensor(a, requires_grad=True), nn.utils.rnn, ours),
+            (lambda a: torch.tensor(a, requires_grad=True), torch.nn.utils.rnn, theirs)):
+        xt = wrap(x)
+        packed = rnn_utils.pack_padded_sequence(xt, lengths, batch_first=batch_first,
+                                                enforce_sorted=False)
+        out, state = layer(packed)
+        padded, lens = rnn_utils.pad_packed_sequence(out, batch_first=batch_first)
+        h = state[0] if name == "LSTM" else state
+        u = np.cos(np.arange(padded.numel())).reshape(tuple(padded.shape))
+        loss = (padded * wrap(u)).sum() + (h * wrap(np.ones(tuple(h.shape)))).sum()
+        loss.backward()
+        results.append((padded, lens, h, xt, out.batch_sizes))
+    (padded, lens, h, xt, sizes), (tpadded, tlens, th, txt, tsizes) = results
+    np.testing.assert_allclose(padded.numpy(), tpadded.detach().numpy(), atol=1e-10)
+    np.testing.assert_array_equal(lens.numpy(), tlens.numpy())
+    np.testing.assert_array_equal(sizes.numpy(), tsizes.numpy())
+    np.testing.assert_allclose(h.numpy(), th.detach().numpy(), atol=1e-10)
+    np.testing.assert_allclose(xt.grad.numpy(), txt.grad.numpy(), atol=1e-10)
+    tparams = dict(theirs.named_parameters())
+    for pname, p in ours.named_parameters():
+        np.testing.assert_allclose(p.grad.numpy(), tparams[pname].grad.numpy(), atol=1e-10,
+                                   err_msg=pname)
+
+
+def test_pack_utilities_match_pytorch():
+    rnn_utils = nn.utils.rnn
+    x = rand(4, 3, 2)
+    packed = rnn_utils.pack_padded_sequence(Tensor(x), [4, 2, 1])
+    tpacked = torch.nn.utils.rnn.pack_padded_sequence(torch.tensor(x), [4, 2, 1])
+    np.testing.assert_array_equal(packed.data.numpy(), tpacked.data.numpy())
+    np.testing.assert_array_equal(packed.batch_sizes.numpy(), tpacked.batch_sizes.numpy())
+    assert packed.sorted_indices is None
+    padded, lengths = rnn_utils.pad_packed_sequence(packed, batch_first=True, total_length=6,
+                                                    padding_value=-1.0)
+    tpadded, _ = torch.nn.utils.rnn.pad_packed_sequence(tpacked, batch_first=True,
+                                                        total_length=6, padding_value=-1.0)
+    np.testing.assert_array_equal(padded.numpy(), tpadded.numpy())
+    seqs = [rand(2, 3), rand(4, 3, seed=1)]
+    ours = rnn_utils.pack_sequence([Tensor(s) for s in seqs], enforce_sorted=False)
+    theirs = torch.nn.utils.rnn.pack_sequence([torch.tensor(s) for s in seqs],
+                                              enforce_sorted=False)
+    np.testing.assert_array_equal(ours.data.numpy(), theirs.data.numpy())
+    np.testing.assert_array_equal(ours.unsorted_indices.numpy(), theirs.unsorted_indices.numpy())
+    with pytest.raises(RuntimeError, match="must be sorted in decreasing order"):
+        rnn_utils.pack_padded_sequence(Tensor(x), [2, 4, 1])
+    with pytest.raises(ValueError, match="greater than 0"):
+        rnn_utils.pack_padded_sequence(Tensor(x), [4, 0, 1])
+    with pytest.raises(ValueError, match="longer than the padded sequences"):
+        rnn_utils.pack_padded_sequence(Tensor(x), [5, 2, 1])
