@@ -8,7 +8,7 @@
 """
 
 from . import datasets, functional, init, utils
-from .activations import ELU, GELU, Hardtanh, PReLU, SiLU, Softplus, Softsign
+from .activations import ELU, GELU, GLU, Hardtanh, PReLU, SiLU, Softplus, Softsign
 from .attention import MultiheadAttention
 from .batches import DataLoader, batches
 from .cells import GRUCell, LSTMCell, RNNCell
@@ -56,7 +56,7 @@ __all__ = [
     "load", "manual_seed", "save", "utils",
 ]
 __all__ += [
-    "ELU", "GELU", "GRU", "GRUCell", "Hardtanh", "HuberLoss", "KLDivLoss", "LSTM", "LSTMCell",
-    "MultiMarginLoss", "MultiheadAttention", "PReLU", "RNN", "RNNCell", "SiLU", "SmoothL1Loss",
-    "Softplus", "Softsign",
+    "ELU", "GELU", "GLU", "GRU", "GRUCell", "Hardtanh", "HuberLoss", "KLDivLoss", "LSTM",
+    "LSTMCell", "MultiMarginLoss", "MultiheadAttention", "PReLU", "RNN", "RNNCell", "SiLU",
+    "SmoothL1Loss", "Softplus", "Softsign",
 ]

@@ -81,6 +81,19 @@ def prelu(input, weight):
     return ag.where(x._data > 0, x, weight * x)
 
 
+def glu(input, dim=-1):
+    """a·σ(b), where a and b are the two halves of the input along `dim`."""
+    x = _tensor(input)
+    axis = dim % x.ndim if x.ndim else 0
+    if x.ndim == 0 or x.shape[axis] % 2:
+        raise ShapeError(f"glu: halving dimension must be even, but dimension {dim} of shape "
+                         f"{x.shape} is not")
+    half = x.shape[axis] // 2
+    first = (slice(None),) * axis + (slice(None, half),)
+    second = (slice(None),) * axis + (slice(half, None),)
+    return x[first] * ag.sigmoid(x[second])
+
+
 # --- modules -----------------------------------------------------------------------------
 class _Inplace(Module):
     """An activation whose only option is PyTorch's `inplace` (accepted, never in place)."""
@@ -169,6 +182,20 @@ class Hardtanh(_Inplace):
                 + (", inplace=True" if self.inplace else ""))
 
 
+class GLU(Module):
+    """Gated linear unit: a·σ(b) for the two halves a, b of the input along `dim`."""
+
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):
+        return glu(input, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
 class PReLU(Module):
     """x if x > 0 else a·x with a learnable `weight` a: one slope, or one per channel
     (num_parameters = C of an (N, C, ...) input), each initialised to `init`."""
@@ -193,6 +220,6 @@ class PReLU(Module):
 
 
 __all__ = [
-    "ELU", "GELU", "Hardtanh", "PReLU", "SiLU", "Softplus", "Softsign", "elu", "gelu",
-    "hardtanh", "prelu", "silu", "softplus", "softsign",
+    "ELU", "GELU", "GLU", "Hardtanh", "PReLU", "SiLU", "Softplus", "Softsign", "elu", "gelu",
+    "glu", "hardtanh", "prelu", "silu", "softplus", "softsign",
 ]

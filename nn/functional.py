@@ -13,7 +13,7 @@ import autograd as ag
 from autograd import ShapeError, Tensor, no_grad
 
 from . import init
-from .activations import elu, gelu, hardtanh, prelu, silu, softplus, softsign
+from .activations import elu, gelu, glu, hardtanh, prelu, silu, softplus, softsign
 from .conv import conv2d, max_pool2d
 from .losses import (
     OutOfRangeError,
@@ -198,6 +198,6 @@ __all__ = [
 from .attention import scaled_dot_product_attention  # noqa: E402  (it uses dropout above)
 
 __all__ += [
-    "elu", "gelu", "hardtanh", "huber_loss", "kl_div", "multi_margin_loss", "prelu", "silu",
+    "elu", "gelu", "glu", "hardtanh", "huber_loss", "kl_div", "multi_margin_loss", "prelu", "silu",
     "scaled_dot_product_attention", "smooth_l1_loss", "softsign",
 ]

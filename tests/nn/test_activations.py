@@ -31,15 +31,15 @@ MODULES = [
     ("GELU", (), {}), ("GELU", (), {"approximate": "tanh"}), ("SiLU", (), {}),
     ("Softplus", (), {}), ("Softplus", (2.0, 5.0), {}), ("Softsign", (), {}),
     ("PReLU", (), {}), ("PReLU", (3, 0.1), {}), ("Softmax", (), {"dim": 1}),
-    ("LogSoftmax", (), {"dim": 1}),
+    ("LogSoftmax", (), {"dim": 1}), ("GLU", (), {"dim": 1}), ("GLU", (), {}),
 ]
 
 
 @pytest.mark.parametrize("name, args, kwargs", MODULES, ids=lambda v: str(v))
 def test_modules_match_pytorch(name, args, kwargs):
     make = lambda lib: getattr(lib, name)(*args, **kwargs)  # noqa: E731
-    compare(make(nn), make(torch.nn), rand(4, 3, 5))
-    if name not in ("Softmax", "LogSoftmax") and args[:1] != (3,):
+    compare(make(nn), make(torch.nn), rand(4, 3 if args[:1] == (3,) else 6, 4))
+    if name not in ("Softmax", "LogSoftmax", "GLU") and args[:1] != (3,):
         compare(make(nn), make(torch.nn), EDGES.copy())  # kinks and tails, elementwise
     assert repr(make(nn)) == repr(make(torch.nn))
 
@@ -83,7 +83,7 @@ def test_prelu_functional_and_weight_gradient_per_channel():
 @pytest.mark.parametrize("fn", [
     lambda x: F.elu(x, 0.7), lambda x: F.gelu(x), lambda x: F.gelu(x, approximate="tanh"),
     F.silu, lambda x: F.softplus(x, 2.0, 1.0), F.softsign, lambda x: F.hardtanh(x, -1.5, 1.5),
-    lambda x: nn.PReLU(3)(x),
+    lambda x: nn.PReLU(3)(x), lambda x: F.glu(x, -1),
 ])
 def test_gradcheck(fn):
     x = rand(2, 3, 2, seed=3) + 0.05  # away from 0, where ELU and softsign have kinks
@@ -134,3 +134,5 @@ def test_bad_options_are_errors():
         nn.Hardtanh(1.0, -1.0)
     with pytest.raises(ValueError, match="num_parameters"):
         nn.PReLU(0)
+    with pytest.raises(ag.ShapeError, match="halving dimension must be even"):
+        F.glu(Tensor(rand(2, 3)))
