@@ -121,8 +121,9 @@ def _classes_last(logp, target, name):
     else:
         want = (logp.shape[0],) + logp.shape[2:]
     if t.shape != want:
-        raise ShapeError(f"{name}: input of shape {logp.shape} (as (N, C), (C,) or "
-                         f"(N, C, d1, ...)) needs a target of shape {want}, got {t.shape}")
+        hint = " (an unbatched (C,) input; batched input is (N, C))" if logp.ndim == 1 else ""
+        raise ShapeError(f"{name}: input of shape {logp.shape}{hint} needs a target of shape "
+                         f"{want}, got {t.shape}")
     c = logp.shape[0] if logp.ndim == 1 else logp.shape[1]
     if logp.ndim > 2:  # move the class axis last, then one row per element
         logp = logp.transpose((0,) + tuple(range(2, logp.ndim)) + (1,))
