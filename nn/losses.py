@@ -124,6 +124,8 @@ def _classes_last(logp, target, name):
         hint = " (an unbatched (C,) input; batched input is (N, C))" if logp.ndim == 1 else ""
         raise ShapeError(f"{name}: input of shape {logp.shape}{hint} needs a target of shape "
                          f"{want}, got {t.shape}")
+    if logp.ndim == 2:  # the common case: nothing to move (and no step in the picture)
+        return logp, t, want
     c = logp.shape[0] if logp.ndim == 1 else logp.shape[1]
     if logp.ndim > 2:  # move the class axis last, then one row per element
         logp = logp.transpose((0,) + tuple(range(2, logp.ndim)) + (1,))
@@ -151,13 +153,16 @@ def _nll(logp, target, weight, ignore_index, name):
     wdata = _weights(weight, c, logp.dtype, name)
     if wdata is not None:
         w = w * wdata[safe]
-    return -(logp[np.arange(m), safe] * Tensor(w)), w, keep, wdata
+    picked = logp[np.arange(m), safe]  # (M,)
+    # The weights multiply only where they are not all ones (pictures then show no such step).
+    losses = -picked if wdata is None and keep.all() else -(picked * Tensor(w))
+    return losses, w, keep, wdata
 
 
 def _reduce_by(losses, total, reduction, shape):
     """"none": the losses in `shape`; "sum"; "mean": the sum over `total` (NaN when 0)."""
     if reduction == "none":
-        return losses.reshape(shape)
+        return losses if losses.shape == shape else losses.reshape(shape)
     if reduction == "sum":
         return losses.sum()
     return losses.sum() * (1.0 / total if total else float("nan"))  # all ignored: NaN
