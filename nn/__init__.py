@@ -8,7 +8,10 @@
 """
 
 from . import datasets, functional, init, utils
+from .activations import ELU, GELU, GLU, Hardtanh, PReLU, SiLU, Softplus, Softsign
+from .attention import MultiheadAttention
 from .batches import DataLoader, batches
+from .cells import GRUCell, LSTMCell, RNNCell
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .init import manual_seed
 from .layers import (
@@ -39,6 +42,8 @@ from .losses import (
     OutOfRangeError,
 )
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
+from .more_losses import HuberLoss, KLDivLoss, MultiMarginLoss, SmoothL1Loss
+from .recurrent import GRU, LSTM, RNN
 from .serialization import load, save
 
 __all__ = [
@@ -95,4 +100,9 @@ __all__ += [
     "PixelUnshuffle", "ReflectionPad1d", "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d",
     "Unflatten", "UninitializedBuffer", "UninitializedParameter", "Upsample", "UpsamplingNearest2d",
     "ZeroPad1d", "ZeroPad2d",
+]
+__all__ += [
+    "ELU", "GELU", "GLU", "GRU", "GRUCell", "Hardtanh", "HuberLoss", "KLDivLoss", "LSTM",
+    "LSTMCell", "MultiMarginLoss", "MultiheadAttention", "PReLU", "RNN", "RNNCell", "SiLU",
+    "SmoothL1Loss", "Softplus", "Softsign",
 ]

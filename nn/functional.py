@@ -13,6 +13,7 @@ import autograd as ag
 from autograd import ShapeError, Tensor, no_grad
 
 from . import init
+from .activations import elu, gelu, glu, hardtanh, prelu, silu, softplus, softsign
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .losses import (
     OutOfRangeError,
@@ -25,8 +26,8 @@ from .losses import (
     l1_loss,
     mse_loss,
     nll_loss,
-    softplus,
 )
+from .more_losses import huber_loss, kl_div, multi_margin_loss, smooth_l1_loss
 from .pooling import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -49,12 +50,12 @@ def _tensor(x, like=None):
 
 
 # --- activations -------------------------------------------------------------------------
-def relu(input):
+def relu(input, inplace=False):
     """max(x, 0)"""
     return ag.relu(_tensor(input))
 
 
-def leaky_relu(input, negative_slope=0.01):
+def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x if x > 0 else negative_slope·x"""
     return ag.leaky_relu(_tensor(input), negative_slope)
 
@@ -291,4 +292,10 @@ __all__ += [
     "adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "conv1d",
     "conv_transpose1d", "conv_transpose2d", "dropout2d", "instance_norm", "interpolate",
     "max_pool1d", "pad", "pixel_shuffle", "pixel_unshuffle", "upsample"
+]
+from .attention import scaled_dot_product_attention  # noqa: E402  (it uses dropout above)
+
+__all__ += [
+    "elu", "gelu", "glu", "hardtanh", "huber_loss", "kl_div", "multi_margin_loss", "prelu", "silu",
+    "scaled_dot_product_attention", "smooth_l1_loss", "softsign",
 ]

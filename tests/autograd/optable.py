@@ -8,6 +8,7 @@ maximum — so that finite differences see a differentiable function. The value 
 gradient tests, the forward/reverse adjoint tests and the op-coverage test all read this table.
 """
 
+import math
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -256,6 +257,28 @@ def _softmaxes():
     return cases
 
 
+def np_softplus(a, beta=1.0, threshold=20.0):
+    return np.where(a * beta > threshold, a, np.log1p(np.exp(np.minimum(a * beta, 50))) / beta)
+
+
+def _activations():
+    """The activation primitives (softplus, ELU, erf under the exact GELU)."""
+    from autograd.ops.activations import elu, erf, softplus
+
+    np_erf = np.vectorize(math.erf)
+    return [
+        Case("softplus", lambda a: softplus(a), np_softplus, args(real(2, 3))),
+        Case("softplus[beta=2, threshold=1]", lambda a: softplus(a, 2.0, 1.0),
+             lambda a: np_softplus(a, 2.0, 1.0), args(away(0.5, shape=(3, 4)))),
+        Case("elu", lambda a: elu(a), lambda a: np.where(a > 0, a, np.expm1(np.minimum(a, 0))),
+             args(nonzero(2, 3))),
+        Case("elu[alpha=0.5]", lambda a: elu(a, 0.5),
+             lambda a: np.where(a > 0, a, 0.5 * np.expm1(np.minimum(a, 0))),
+             args(nonzero(2, 3))),
+        Case("erf", lambda a: erf(a), lambda a: np_erf(a).astype(a.dtype), args(real(2, 3))),
+    ]
+
+
 CASES = [
     # --- + - * / ** and unary - ----------------------------------------------------------
     Case("add", lambda a, b: a + b, None, args(real(2, 3), real(2, 3))),
@@ -381,6 +404,7 @@ CASES = [
     *_reductions(),
     *_softmaxes(),
     *_windows(),
+    *_activations(),
     # --- shape ---------------------------------------------------------------------------------
     Case("reshape[*shape]", lambda a: a.reshape(3, 2, 4), None, args(real(2, 3, 4))),
     Case("reshape[tuple]", lambda a: a.reshape((4, 6)), None, args(real(2, 3, 4))),
