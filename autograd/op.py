@@ -168,11 +168,12 @@ except ImportError:  # pragma: no cover
 
 
 def _mark_view(out, source, op):
-    """`out` shares `source`'s array (and so its version counter), and remembers how to be
-    taken again from the tensor the chain of views started at (see inplace.py)."""
+    """`out` counts versions with `source` (it may share its array), and, where it does share
+    the array, remembers how to be taken again from the tensor the chain of views started at
+    (see inplace.py)."""
+    out._base = source if source._base is None else source._base
     if not np.may_share_memory(out._data, source._data):  # a copy after all (a[[0, 1]])
         return
-    out._base = source if source._base is None else source._base
     root, chain = source._view if source._view is not None else (source, ())
     out._view = (root, chain + (op,))
 

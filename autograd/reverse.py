@@ -205,7 +205,7 @@ def _check_unchanged(op, i, x, version, out):
         _modified_in_place(op, x, version)
     root = x._view[0] if x._view is not None else x
     rebound = x._rebound > version or root._rebound > version
-    if rebound and (out._base is None or not op.view):
+    if rebound and out._view is None:
         _modified_in_place(op, x, version)
 
 

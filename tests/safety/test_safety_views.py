@@ -199,3 +199,12 @@ def test_a_consumer_of_the_old_value_is_refused_not_misrouted():
     v *= 3.0
     with pytest.raises(RuntimeError, match=r"Add: input 0 .* modified in place"):
         z.sum().backward()
+
+
+def test_a_copy_taken_before_a_recorded_write_is_refused_not_misrouted():
+    x = Tensor(X.copy(), requires_grad=True)
+    y = x * 1.0
+    c = y[np.array([0, 2])]          # a copy: it keeps the old values
+    y *= 3.0
+    with pytest.raises(RuntimeError, match=r"GetItem: input 0 .* modified in place"):
+        c.sum().backward()
