@@ -5,16 +5,78 @@ from .arithmetic import (
     astype,
     compare,
     divide,
+    eq,
+    ge,
+    gt,
+    le,
+    lt,
+    masked_fill,
     maximum,
     minimum,
     multiply,
+    ne,
     negative,
     power,
     subtract,
     where,
 )
-from .linalg import linear, matmul
-from .reductions import log_softmax, logsumexp, max, mean, min, softmax, std, sum, var
+from .einsum import einsum
+from .elementary import (
+    acos,
+    asin,
+    atan,
+    ceil,
+    cosh,
+    expm1,
+    floor,
+    frac,
+    log1p,
+    log2,
+    log10,
+    reciprocal,
+    round,
+    rsqrt,
+    sign,
+    sinh,
+    square,
+    tan,
+    trunc,
+)
+from .integer import (
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_not,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    div,
+    floor_divide,
+    fmod,
+    logical_and,
+    logical_not,
+    logical_or,
+    remainder,
+)
+from .linalg import bmm, dot, linear, matmul, mm, mv, outer
+from .reductions import log_softmax, logsumexp, mean, norm, prod, softmax, std, sum, var
+from .scan import cumprod, cumsum
+from .search import (
+    all,
+    amax,
+    amin,
+    any,
+    argmax,
+    argmin,
+    argsort,
+    cummax,
+    cummin,
+    gather,
+    max,
+    min,
+    nonzero,
+    sort,
+    topk,
+)
 from .shape import (
     broadcast_to,
     concatenate,
@@ -26,15 +88,66 @@ from .shape import (
     squeeze,
     stack,
     sum_to,
-    transpose,
 )
-from .unary import abs, clip, cos, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, tanh
+from .unary import abs, clamp, clip, cos, exp, leaky_relu, log, relu, sigmoid, sin, sqrt, tanh
+from .views import (
+    chunk,
+    clone,
+    contiguous,
+    diagonal,
+    expand,
+    expand_as,
+    flip,
+    narrow,
+    permute,
+    repeat,
+    select,
+    split,
+    swapaxes,
+    t,
+    trace,
+    transpose,
+    tril,
+    triu,
+    unbind,
+    unsqueeze,
+    view,
+    view_as,
+)
 from .windows import sliding_windows as sliding_windows
 
+# PyTorch's (and NumPy's) other names for the same functions.
+cat = concatenate
+sub = subtract
+mul = multiply
+true_divide = divide
+pow = power
+neg = negative
+absolute = abs
+arcsin, arccos, arctan = asin, acos, atan
+swapdims = swapaxes
+
+from ..tensor import Tensor as _Tensor  # noqa: E402
+
 __all__ = [
-    "abs", "add", "astype", "broadcast_to", "clip", "compare", "concatenate", "cos", "divide",
-    "exp", "expand_dims", "flatten", "getitem", "index_put", "leaky_relu", "linear", "log",
-    "log_softmax", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply",
-    "negative", "power", "relu", "reshape", "sigmoid", "sin", "softmax", "sqrt", "squeeze",
-    "stack", "std", "subtract", "sum", "sum_to", "tanh", "transpose", "var", "where",
+    "abs", "absolute", "acos", "add", "all", "amax", "amin", "any", "arccos", "arcsin", "arctan",
+    "argmax", "argmin", "argsort", "asin", "astype", "atan", "bitwise_and", "bitwise_left_shift",
+    "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm", "broadcast_to",
+    "cat", "ceil", "chunk", "clamp", "clip", "clone", "compare", "concatenate", "contiguous",
+    "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "diagonal", "div", "divide", "dot",
+    "einsum", "eq", "exp", "expand", "expand_as", "expand_dims", "expm1", "flatten", "flip",
+    "floor", "floor_divide", "fmod", "frac", "gather", "ge", "getitem", "gt", "index_put", "le",
+    "leaky_relu", "linear", "log", "log10", "log1p", "log2", "log_softmax", "logical_and",
+    "logical_not", "logical_or", "logsumexp", "lt", "masked_fill", "matmul", "max", "maximum",
+    "mean", "min", "minimum", "mm", "mul", "multiply", "mv", "narrow", "ne", "neg", "negative",
+    "nonzero", "norm", "outer", "permute", "pow", "power", "prod", "reciprocal", "relu",
+    "remainder", "repeat", "reshape", "round", "rsqrt", "select", "sigmoid", "sign", "sin", "sinh",
+    "softmax", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "sub", "subtract",
+    "sum", "sum_to", "swapaxes", "swapdims", "t", "tan", "tanh", "topk", "trace", "transpose",
+    "tril", "triu", "true_divide", "trunc", "unbind", "unsqueeze", "var", "view", "view_as",
+    "where"
 ]
+
+from .methods import install as _install  # noqa: E402
+
+_install(_Tensor)

@@ -113,3 +113,44 @@ def matmul(a, b):
             raise ShapeError(f"matmul: cannot multiply {a.shape} by {b.shape} "
                              "(batch axes do not broadcast)") from None
     return MatMul()(a, b)
+
+
+def mm(input, mat2):
+    """The product of two matrices (no broadcasting, as in PyTorch)."""
+    a, b = pair(input, mat2)
+    if a.ndim != 2 or b.ndim != 2:
+        raise ShapeError(f"mm: expects two matrices, got shapes {a.shape} and {b.shape}")
+    return matmul(a, b)
+
+
+def bmm(input, mat2):
+    """Batched matrix products: (B, n, m) @ (B, m, p) -> (B, n, p)."""
+    a, b = pair(input, mat2)
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
+        raise ShapeError(f"bmm: expects two batches of matrices of one batch size, got shapes "
+                         f"{a.shape} and {b.shape}")
+    return matmul(a, b)
+
+
+def mv(input, vec):
+    a, b = pair(input, vec)
+    if a.ndim != 2 or b.ndim != 1:
+        raise ShapeError(f"mv: expects a matrix and a vector, got shapes {a.shape} and {b.shape}")
+    return matmul(a, b)
+
+
+def dot(input, other):
+    """Σ aᵢbᵢ of two vectors of one length."""
+    a, b = pair(input, other)
+    if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
+        raise ShapeError(f"dot: expects two vectors of one length, got shapes {a.shape} and "
+                         f"{b.shape}")
+    return matmul(a, b)
+
+
+def outer(input, vec2):
+    """outᵢⱼ = aᵢ·bⱼ of two vectors."""
+    a, b = pair(input, vec2)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ShapeError(f"outer: expects two vectors, got shapes {a.shape} and {b.shape}")
+    return reshape(a, (-1, 1)) * reshape(b, (1, -1))

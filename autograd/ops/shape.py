@@ -9,6 +9,8 @@ import numpy as np
 from ..op import Op
 from ..shapes import ShapeError, broadcast_shapes, normalize_axes
 from ..tensor import Tensor
+from ._dialect import UNSET, one
+from ._dialect import axes as dims_of
 from ._util import as_tensor
 
 
@@ -183,10 +185,15 @@ def _show(index):
     return repr(index) if not isinstance(index, np.ndarray) else f"array{index.tolist()}"
 
 
-def _normalize_index(index):
-    """Tensors and lists inside an index become ndarrays, so ops store plain NumPy indices."""
+def _normalize_index(index, shape=None):
+    """Tensors and lists inside an index become ndarrays, so ops store plain NumPy indices.
+    Given the indexed tensor's shape, an index that mixes integers with index arrays is
+    rewritten so that its dims land where PyTorch puts them (see `_torch_layout`)."""
     if isinstance(index, tuple):
-        return tuple(_normalize_index(i) for i in index)
+        index = tuple(_normalize_index(i) for i in index)
+        if shape is not None and _mixes_ints_and_arrays(index):
+            return _torch_layout(index, shape)
+        return index
     if isinstance(index, Tensor):
         return index._data
     if isinstance(index, list):
@@ -194,10 +201,85 @@ def _normalize_index(index):
     return index
 
 
+def _is_int(p):
+    return isinstance(p, (int, np.integer)) and not isinstance(p, bool) or (
+        isinstance(p, np.ndarray) and p.ndim == 0 and p.dtype.kind in "iu")
+
+
+def _is_array(p):
+    return isinstance(p, np.ndarray) and p.ndim > 0 and p.dtype.kind in "iub"
+
+
+def _mixes_ints_and_arrays(index):
+    return builtins.any(map(_is_int, index)) and builtins.any(map(_is_array, index))
+
+
+def _torch_layout(index, shape):
+    """An index mixing integers with index arrays, rewritten as NumPy arrays alone, whose
+    broadcast shape is PyTorch's result: each integer first selects its dim away, then the
+    index arrays' dims go where they stand (or in front, when slices separate them).
+
+    NumPy counts the integers among the advanced indices instead, so `x[1, :, 0:2, idx]` on
+    (2, 5, 6, 5) with idx (1, 3) would be (1, 3, 5, 2) there; PyTorch and this give
+    (5, 2, 1, 3). Slices become aranges and None a size-1 dim.
+    """
+    used = builtins.sum(p.ndim if isinstance(p, np.ndarray) and p.dtype == bool else 1
+                        for p in index if p is not None and p is not Ellipsis)
+    parts = []
+    for p in index:  # Ellipsis -> slices; a bool mask -> one index array per dim it covers
+        if p is Ellipsis:
+            parts += [slice(None)] * (len(shape) - used)
+        elif _is_array(p) and p.dtype == bool:
+            parts += [("mask", q) for q in np.nonzero(p)]
+        else:
+            parts.append(p)
+    if builtins.sum(p is not None for p in parts) > len(shape):
+        raise IndexError(f"getitem: too many indices for a tensor of shape {tuple(shape)}")
+    kept = [p for p in parts if not _is_int(p)]  # what is left once the integers select
+    arrays = [i for i, p in enumerate(kept) if isinstance(p, tuple) or _is_array(p)]
+    block = np.broadcast_shapes(*(_array(kept[i]).shape for i in arrays))
+    adjacent = arrays == list(range(arrays[0], arrays[0] + len(arrays)))
+    start = arrays[0] if adjacent else 0
+    # Output position of each kept entry: slices and None one dim each, the arrays one block.
+    position, at = {}, 0 if adjacent else len(block)
+    for i in range(len(kept)):
+        if i in arrays:
+            position[i] = start
+            if adjacent and i == arrays[0]:
+                at += len(block)
+        else:
+            position[i] = at
+            at += 1
+    total = at
+    out, k = [], iter(range(len(kept)))
+    dim = 0
+    for p in parts:
+        if p is None:
+            next(k)
+            continue
+        if _is_int(p):
+            out.append(p)
+        else:
+            i = next(k)
+            if i in arrays:
+                a = _array(p)
+                lead = position[i] + len(block) - a.ndim
+                out.append(a.reshape((1,) * lead + a.shape + (1,) * (total - lead - a.ndim)))
+            else:
+                r = np.arange(*p.indices(shape[dim]))
+                out.append(r.reshape((1,) * position[i] + (-1,) + (1,) * (total - position[i] - 1)))
+        dim += 1
+    return tuple(out)
+
+
+def _array(p):
+    return p[1] if isinstance(p, tuple) else p
+
+
 def index_put(a, index, v):
     """`a` with `a[index]` replaced by `v`, as a new tensor (what `a[index] = v` records)."""
     a = as_tensor(a)
-    return IndexPut(_normalize_index(index))(a, as_tensor(v, a))
+    return IndexPut(_normalize_index(index, a.shape))(a, as_tensor(v, a))
 
 
 def reshape(a, shape):
@@ -208,7 +290,7 @@ def reshape(a, shape):
     try:
         np.empty(a.shape, dtype=[]).reshape(shape)  # checks the shape without touching data
     except ValueError:
-        raise ShapeError(f"reshape: cannot reshape {a.shape} ({a.size} elements) "
+        raise ShapeError(f"reshape: cannot reshape {a.shape} ({a._data.size} elements) "
                          f"into {shape}") from None
     return Reshape(shape)(a)
 
@@ -224,17 +306,23 @@ def transpose(a, axes=None):
     return Transpose(axes)(a)
 
 
-def squeeze(a, axis=None):
-    a = as_tensor(a)
-    if axis is None:
-        axes = tuple(i for i, n in enumerate(a.shape) if n == 1)
-    else:
-        axes = normalize_axes("squeeze", axis, a.ndim)
-        for i in axes:
+def squeeze(input, dim=None, *, axis=UNSET):
+    """Drop size-1 dims: all of them, or those of `dim`, where a dim of another size is left
+    as it is (PyTorch); NumPy's `axis=` refuses a dim whose size is not 1."""
+    a = as_tensor(input)
+    if axis is not UNSET:
+        if dim is not None:
+            raise TypeError(f"squeeze: got both dim={dim!r} (PyTorch) and axis={axis!r} (NumPy)")
+        listed = dims_of("squeeze", axis, a.ndim, "axis") if axis is not None else None
+        for i in listed or ():
             if a.shape[i] != 1:
                 raise ShapeError(f"squeeze: axis {i} of shape {a.shape} has size {a.shape[i]}, "
                                  "not 1")
-    return reshape(a, tuple(n for i, n in enumerate(a.shape) if i not in axes))
+    else:
+        listed = dims_of("squeeze", dim, a.ndim) if dim is not None else None
+    if listed is None:
+        listed = [i for i, n in enumerate(a.shape) if n == 1]
+    return reshape(a, tuple(n for i, n in enumerate(a.shape) if i not in listed or n != 1))
 
 
 def expand_dims(a, axis):
@@ -246,9 +334,17 @@ def expand_dims(a, axis):
     return reshape(a, tuple(shape))
 
 
-def flatten(a):
-    a = as_tensor(a)
-    return reshape(a, (a.size,))
+def flatten(input, start_dim=0, end_dim=-1):
+    """Dims start_dim..end_dim merged into one (all of them by default, giving 1-D)."""
+    a = as_tensor(input)
+    if a.ndim == 0:
+        return reshape(a, (1,))
+    start, end = one("flatten", start_dim, a.ndim), one("flatten", end_dim, a.ndim)
+    if start > end:
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a "
+                         f"tensor of shape {a.shape}")
+    merged = int(np.prod(a.shape[start:end + 1]))
+    return reshape(a, a.shape[:start] + (merged,) + a.shape[end + 1:])
 
 
 def broadcast_to(a, shape):
@@ -273,10 +369,12 @@ def sum_to(g, shape):
 
 def getitem(a, index):
     a = as_tensor(a)
-    return GetItem(_normalize_index(index))(a)
+    return GetItem(_normalize_index(index, a.shape))(a)
 
 
-def concatenate(tensors, axis=0):
+def concatenate(tensors, dim=0, *, axis=UNSET):
+    """The tensors joined along an existing dim (PyTorch's `cat`)."""
+    axis = _one_axis("concatenate", dim, axis)
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
@@ -292,7 +390,17 @@ def concatenate(tensors, axis=0):
     return Concatenate(axis)(*tensors)
 
 
-def stack(tensors, axis=0):
+def _one_axis(call, dim, axis):
+    if axis is UNSET:
+        return dim
+    if dim != 0:
+        raise TypeError(f"{call}: got both dim={dim!r} (PyTorch) and axis={axis!r} (NumPy)")
+    return axis
+
+
+def stack(tensors, dim=0, *, axis=UNSET):
+    """The tensors (of one shape) joined along a new dim."""
+    axis = _one_axis("stack", dim, axis)
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")

@@ -70,7 +70,7 @@ BINARY = {
 
 def _max_gap(data, axis):
     """The smallest gap between the largest and second largest entry of each reduced group."""
-    axes = tuple(range(data.ndim)) if axis is None else axis
+    axes = tuple(range(data.ndim)) if axis is None else np.atleast_1d(axis) % max(data.ndim, 1)
     if data.ndim == 0:
         return np.inf
     rest = [i for i in range(data.ndim) if i not in axes]

@@ -1,0 +1,137 @@
+"""Tensor methods: `x.NAME(*args)` is `ag.NAME(x, *args)` for every function below, so each
+op is defined once, as a function, and the method is only its other spelling. The few
+methods whose spelling differs from their function (varargs shapes, `where`, the in-place
+forms) are written out here."""
+
+import functools
+
+from .. import inplace
+from . import (
+    arithmetic,
+    einsum,
+    elementary,
+    integer,
+    linalg,
+    reductions,
+    scan,
+    search,
+    shape,
+    unary,
+    views,
+)
+from .views import _sizes
+
+_FAMILIES = (views, search, arithmetic, elementary, integer, linalg, reductions, scan, shape, unary,
+             einsum)
+
+# Methods that take nothing but the tensor (a lighter wrapper: no *args to pack).
+UNARY = """exp log sqrt tanh sigmoid relu abs sin cos log10 log2 log1p expm1 rsqrt square sign
+tan asin acos atan sinh cosh floor ceil trunc frac reciprocal negative t contiguous clone
+bitwise_not logical_not""".split()
+
+GENERAL = """leaky_relu clip clamp maximum minimum astype sum mean max min var std logsumexp
+softmax log_softmax prod norm any all argmax argmin amax amin sort argsort topk cumsum cumprod
+cummax cummin gather nonzero masked_fill add subtract multiply divide div remainder fmod power
+floor_divide eq ne lt le gt ge bitwise_and bitwise_or bitwise_xor bitwise_left_shift
+bitwise_right_shift logical_and logical_or matmul mm bmm mv dot outer view view_as permute
+transpose swapaxes unsqueeze squeeze expand_dims flatten broadcast_to expand expand_as repeat
+split chunk unbind narrow select flip tril triu diagonal trace round""".split()
+
+ALIASES = {"sub": "subtract", "mul": "multiply", "true_divide": "divide", "pow": "power",
+           "absolute": "abs", "arcsin": "asin", "arccos": "acos",
+           "arctan": "atan", "swapdims": "swapaxes", "greater": "gt", "less": "lt"}
+
+
+def _find(name):
+    for family in _FAMILIES:
+        fn = getattr(family, name, None)
+        if callable(fn) and getattr(fn, "__module__", "").startswith("autograd.ops"):
+            return fn
+    raise AttributeError(f"no function {name} for a Tensor method")
+
+
+def _unary(fn):
+    @functools.wraps(fn)
+    def method(self):
+        return fn(self)
+    return method
+
+
+def _general(fn):
+    @functools.wraps(fn)
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+    return method
+
+
+def reshape(self, *shape):
+    """The same entries in a new shape: x.reshape(2, 3) or x.reshape((2, 3))."""
+    return shape_reshape(self, _sizes("reshape", shape))
+
+
+shape_reshape = shape.reshape
+
+
+def where(self, condition, other):
+    """x.where(cond, y): x where cond holds, else y (PyTorch's argument order)."""
+    return arithmetic.where(condition, self, other)
+
+
+def size(self, dim=None):
+    """The shape (a tuple), or the size of one dim."""
+    if dim is None:
+        return self._data.shape
+    from ._dialect import one
+
+    return self._data.shape[one("size", dim, self._data.ndim)] if self._data.ndim else 1
+
+
+def dim(self):
+    """The number of dims (ndim)."""
+    return self._data.ndim
+
+
+def nelement(self):
+    """The number of entries (numel)."""
+    return self._data.size
+
+
+def _in_place(name, fn):
+    def method(self, *args, **kwargs):
+        return inplace.update(self, lambda a, _: fn(a, *args, **kwargs), None, name)
+    method.__name__ = name
+    method.__doc__ = f"In-place {fn.__name__}: x ← {fn.__name__}(x, …), with autograd."
+    return method
+
+
+def add_(self, other, *, alpha=1):
+    """x ← x + alpha·other."""
+    return inplace.update(self, lambda a, b: arithmetic.add(a, b, alpha=alpha), other, "add_")
+
+
+def sub_(self, other, *, alpha=1):
+    """x ← x - alpha·other."""
+    return inplace.update(self, lambda a, b: arithmetic.subtract(a, b, alpha=alpha), other,
+                          "sub_")
+
+
+IN_PLACE = {"masked_fill_": arithmetic.masked_fill, "clamp_": unary.clip, "clip_": unary.clip,
+            "relu_": unary.relu, "exp_": unary.exp, "log_": unary.log, "sqrt_": unary.sqrt,
+            "tanh_": unary.tanh, "sigmoid_": unary.sigmoid, "abs_": unary.abs,
+            "neg_": arithmetic.negative, "pow_": arithmetic.power,
+            "floor_": elementary.floor, "round_": elementary.round,
+            "tril_": views.tril, "triu_": views.triu}
+
+
+def install(Tensor):
+    for name in UNARY:
+        setattr(Tensor, name, _unary(_find(name)))
+    for name in GENERAL:
+        setattr(Tensor, name, _general(_find(name)))
+    for alias, name in ALIASES.items():
+        setattr(Tensor, alias, getattr(Tensor, name))
+    for fn in (reshape, where, size, dim, nelement, add_, sub_):
+        setattr(Tensor, fn.__name__, fn)
+    Tensor.ndimension = dim
+    for name, fn in IN_PLACE.items():
+        setattr(Tensor, name, _in_place(name, fn))
