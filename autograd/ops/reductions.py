@@ -109,8 +109,8 @@ class Prod(_Reduction):
     """out = Π_axis a      vjp: g·Π_{others}      jvp: Σ_axis da·Π_{others}
 
     Π_{others} (the product of every other entry of the slice) is out / a where no entry is
-    0; a slice with one zero has Π_{others} non-zero only at the zero, one with more has it
-    0 everywhere. Written with tensor ops, so it has derivatives of its own.
+    0; otherwise it is the product of the entries before times the product of those after,
+    two running products, which stay exact (and differentiable) with zeros.
     """
 
     __slots__ = ()
@@ -120,14 +120,28 @@ class Prod(_Reduction):
 
     def _others(self, out):
         a = self.inputs[0]
-        zero = a._data == 0
-        if not zero.any():
+        if (a._data != 0).all():
             kept = out if self.keepdims else reshape(out, reduced_shape(a.shape, self.axis))
             return kept / a
-        ones = where(zero, 1.0, a)  # a with its zeros replaced by 1
-        rest = Prod(self.axis, True)(ones)  # the product of the non-zero entries
-        zeros = zero.sum(axis=self.axis, keepdims=True)
-        return where(zero, where(zeros == 1, rest, 0.0), where(zeros == 0, rest / ones, 0.0))
+        from .scan import Cumprod
+        from .shape import concatenate, transpose
+        from .views import Flip
+
+        rest = tuple(i for i in range(a.ndim) if i not in self.axis)
+        order = rest + self.axis
+        moved = transpose(a, order)
+        rows = reshape(moved, moved.shape[:len(rest)] + (-1,))  # (..., n): one slice a row
+        last = rows.ndim - 1
+
+        def before(x):  # Π_{i<k} x_i along the last axis
+            ones = const(np.ones(x.shape[:-1] + (1,)), x.dtype)
+            return Cumprod(last)(concatenate([ones, x[..., :-1]], last))
+
+        def flip(x):
+            return Flip((last,))(x)
+
+        others = reshape(before(rows) * flip(before(flip(rows))), moved.shape)
+        return transpose(others, tuple(np.argsort(order).tolist()))
 
     def vjp(self, out, g):
         return (self._spread(g) * self._others(out),)
