@@ -38,7 +38,7 @@ transpose swapaxes unsqueeze squeeze expand_dims flatten broadcast_to expand exp
 split chunk unbind narrow select flip tril triu diagonal trace round""".split()
 
 ALIASES = {"sub": "subtract", "mul": "multiply", "true_divide": "divide", "pow": "power",
-           "absolute": "abs", "arcsin": "asin", "arccos": "acos",
+           "neg": "negative", "absolute": "abs", "arcsin": "asin", "arccos": "acos",
            "arctan": "atan", "swapdims": "swapaxes", "greater": "gt", "less": "lt"}
 
 
