@@ -7,16 +7,23 @@ from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 
 
+_INT64 = np.dtype(np.int64)
+
+
 def as_tensor(x, like=None):
-    """`x` as a Tensor. A Python scalar takes the dtype of the tensor it meets (so
-    `float32_tensor * 2.0` stays float32); other data follows the Tensor constructor."""
+    """`x` as a Tensor. A Python number meeting a tensor follows PyTorch: it takes the
+    tensor's dtype where its kind allows (`float32_tensor * 2.0` stays float32,
+    `int32_tensor + 1` stays int32); a float meeting integers gives the default float dtype.
+    Other data follows the Tensor constructor."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (int, float)) and not isinstance(x, bool) and like is not None:
-        kind = like._data.dtype.kind
-        if kind == "f" or (kind in "iu" and isinstance(x, int)):
-            return scalar(x, like._data.dtype)
-        return scalar(x, get_default_dtype())
+    if like is not None and isinstance(x, (int, float)):  # bool is an int too
+        dtype = like._data.dtype
+        if dtype.kind == "f" or isinstance(x, bool):
+            return scalar(x, dtype)
+        if isinstance(x, int):  # an integer tensor keeps its dtype; a bool one becomes int64
+            return scalar(x, dtype if dtype.kind in "iu" else _INT64)
+        return scalar(x, get_default_dtype())  # a float meeting integers: the default float
     return Tensor(x)
 
 
