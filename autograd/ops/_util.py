@@ -6,7 +6,6 @@ import numpy as np
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 
-
 _INT64 = np.dtype(np.int64)
 
 
