@@ -42,6 +42,20 @@ from .elementary import (
     tan,
     trunc,
 )
+from .indexing import (
+    bincount,
+    diag,
+    index_select,
+    isfinite,
+    isinf,
+    isnan,
+    masked_select,
+    repeat_interleave,
+    roll,
+    scatter,
+    scatter_add,
+    unique,
+)
 from .integer import (
     bitwise_and,
     bitwise_left_shift,
@@ -126,26 +140,28 @@ neg = negative
 absolute = abs
 arcsin, arccos, arctan = asin, acos, atan
 swapdims = swapaxes
+ravel = flatten
 
 from ..tensor import Tensor as _Tensor  # noqa: E402
 
 __all__ = [
     "abs", "absolute", "acos", "add", "all", "amax", "amin", "any", "arccos", "arcsin", "arctan",
-    "argmax", "argmin", "argsort", "asin", "astype", "atan", "bitwise_and", "bitwise_left_shift",
-    "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm", "broadcast_to",
-    "cat", "ceil", "chunk", "clamp", "clip", "clone", "compare", "concatenate", "contiguous",
-    "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "diagonal", "div", "divide", "dot",
-    "einsum", "eq", "exp", "expand", "expand_as", "expand_dims", "expm1", "flatten", "flip",
-    "floor", "floor_divide", "fmod", "frac", "gather", "ge", "getitem", "gt", "index_put", "le",
-    "leaky_relu", "linear", "log", "log10", "log1p", "log2", "log_softmax", "logical_and",
-    "logical_not", "logical_or", "logsumexp", "lt", "masked_fill", "matmul", "max", "maximum",
-    "mean", "min", "minimum", "mm", "mul", "multiply", "mv", "narrow", "ne", "neg", "negative",
-    "nonzero", "norm", "outer", "permute", "pow", "power", "prod", "reciprocal", "relu",
-    "remainder", "repeat", "reshape", "round", "rsqrt", "select", "sigmoid", "sign", "sin", "sinh",
-    "softmax", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "sub", "subtract",
-    "sum", "sum_to", "swapaxes", "swapdims", "t", "tan", "tanh", "topk", "trace", "transpose",
-    "tril", "triu", "true_divide", "trunc", "unbind", "unsqueeze", "var", "view", "view_as",
-    "where"
+    "argmax", "argmin", "argsort", "asin", "astype", "atan", "bincount", "bitwise_and",
+    "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm",
+    "broadcast_to", "cat", "ceil", "chunk", "clamp", "clip", "clone", "compare", "concatenate",
+    "contiguous", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "diag", "diagonal",
+    "div", "divide", "dot", "einsum", "eq", "exp", "expand", "expand_as", "expand_dims", "expm1",
+    "flatten", "flip", "floor", "floor_divide", "fmod", "frac", "gather", "ge", "getitem", "gt",
+    "index_put", "index_select", "isfinite", "isinf", "isnan", "le", "leaky_relu", "linear", "log",
+    "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not", "logical_or",
+    "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "mm", "mul", "multiply", "mv", "narrow", "ne", "neg", "negative", "nonzero", "norm",
+    "outer", "permute", "pow", "power", "prod", "ravel", "reciprocal", "relu", "remainder",
+    "repeat", "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "select", "sigmoid", "sign", "sin", "sinh", "softmax", "sort", "split", "sqrt", "square",
+    "squeeze", "stack", "std", "sub", "subtract", "sum", "sum_to", "swapaxes", "swapdims", "t",
+    "tan", "tanh", "topk", "trace", "transpose", "tril", "triu", "true_divide", "trunc", "unbind",
+    "unique", "unsqueeze", "var", "view", "view_as", "where"
 ]
 
 from .methods import install as _install  # noqa: E402

@@ -102,7 +102,8 @@ def promote(a, b):
 def floating(a):
     """`a` as a Tensor in a floating dtype: integer and bool tensors become the default float,
     as PyTorch's exp, sqrt, sin and true division of integers do."""
-    a = as_tensor(a)
+    if not isinstance(a, Tensor):
+        a = as_tensor(a)
     if a._data.dtype.kind in "fc":
         return a
     return Tensor._make(a._data.astype(get_default_dtype()))

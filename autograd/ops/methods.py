@@ -10,6 +10,7 @@ from . import (
     arithmetic,
     einsum,
     elementary,
+    indexing,
     integer,
     linalg,
     reductions,
@@ -22,7 +23,7 @@ from . import (
 from .views import _sizes
 
 _FAMILIES = (views, search, arithmetic, elementary, integer, linalg, reductions, scan, shape, unary,
-             einsum)
+             indexing, einsum)
 
 # Methods that take nothing but the tensor (a lighter wrapper: no *args to pack).
 UNARY = """exp log sqrt tanh sigmoid relu abs sin cos log10 log2 log1p expm1 rsqrt square sign
@@ -35,11 +36,13 @@ cummax cummin gather nonzero masked_fill add subtract multiply divide div remain
 floor_divide eq ne lt le gt ge bitwise_and bitwise_or bitwise_xor bitwise_left_shift
 bitwise_right_shift logical_and logical_or matmul mm bmm mv dot outer view view_as permute
 transpose swapaxes unsqueeze squeeze expand_dims flatten broadcast_to expand expand_as repeat
-split chunk unbind narrow select flip tril triu diagonal trace round""".split()
+split chunk unbind narrow select flip tril triu diagonal trace round index_select masked_select
+scatter scatter_add roll repeat_interleave diag unique bincount isnan isinf isfinite""".split()
 
 ALIASES = {"sub": "subtract", "mul": "multiply", "true_divide": "divide", "pow": "power",
            "neg": "negative", "absolute": "abs", "arcsin": "asin", "arccos": "acos",
-           "arctan": "atan", "swapdims": "swapaxes", "greater": "gt", "less": "lt"}
+           "arctan": "atan", "swapdims": "swapaxes", "greater": "gt", "less": "lt",
+           "ravel": "flatten"}
 
 
 def _find(name):
@@ -120,7 +123,21 @@ IN_PLACE = {"masked_fill_": arithmetic.masked_fill, "clamp_": unary.clip, "clip_
             "tanh_": unary.tanh, "sigmoid_": unary.sigmoid, "abs_": unary.abs,
             "neg_": arithmetic.negative, "pow_": arithmetic.power,
             "floor_": elementary.floor, "round_": elementary.round,
-            "tril_": views.tril, "triu_": views.triu}
+            "tril_": views.tril, "triu_": views.triu, "scatter_": indexing.scatter,
+            "scatter_add_": indexing.scatter_add}
+
+
+def index_fill_(self, dim, index, value):
+    """x[..., index, ...] ← value along `dim`, in place."""
+    from ._dialect import one
+
+    where = (slice(None),) * one("index_fill_", dim, self._data.ndim) + (indexing._array(index),)
+    return inplace.setitem(self, where, value, "index_fill_")
+
+
+def mT(self):
+    """The last two dims swapped (a batch of transposed matrices)."""
+    return views.swapaxes(self, -2, -1)
 
 
 def install(Tensor):
@@ -130,8 +147,9 @@ def install(Tensor):
         setattr(Tensor, name, _general(_find(name)))
     for alias, name in ALIASES.items():
         setattr(Tensor, alias, getattr(Tensor, name))
-    for fn in (reshape, where, size, dim, nelement, add_, sub_):
+    for fn in (reshape, where, size, dim, nelement, add_, sub_, index_fill_):
         setattr(Tensor, fn.__name__, fn)
+    Tensor.mT = property(mT)
     Tensor.ndimension = dim
     for name, fn in IN_PLACE.items():
         setattr(Tensor, name, _in_place(name, fn))

@@ -17,6 +17,7 @@ V = rng.standard_normal(4).astype(np.float32)
 POS = rng.uniform(0.5, 2.0, (3, 4)).astype(np.float32)
 INTS = np.array([[5, -3, 7], [-8, 2, 0]], dtype=np.int64)
 PICK = np.array([[0, 2], [1, 1]])
+ODD = np.array([np.inf, np.nan, -np.inf, 1.0], dtype=np.float32)
 Z = np.array([[1.5, 0.0, -2.0, 3.0], [0.0, 0.0, 2.0, 1.0]], dtype=np.float32)  # zeros in prod
 
 
@@ -190,6 +191,23 @@ CASES = {
     "einsum ...ij->...ji": (lambda m, x: m.einsum("...ij->...ji", x), X3),
     "einsum i,j": (lambda m, x: m.einsum("i,j", x, x), V),
     "einsum list": (lambda m, x: m.einsum("ij,j->i", [x, x[0]]), X),
+    # --- picking and placing by position --------------------------------------------------------
+    "index_select": (lambda m, x: x.index_select(1, make(m, np.array([2, 0, 2]), False)), X),
+    "masked_select": (lambda m, x: m.masked_select(x, x > 0), X),
+    "scatter": (lambda m, x: x.scatter(1, make(m, PICK, False), x[:2, :2] * 3), X),
+    "scatter value": (lambda m, x: m.scatter(x, 0, make(m, PICK, False), value=2.0), X),
+    "scatter_add": (lambda m, x: x.scatter_add(1, make(m, PICK, False), x[:2, :2]), X),
+    "roll": (lambda m, x: x.roll(1, 1), X),
+    "roll dims": (lambda m, x: m.roll(x, (1, -2), (0, 1)), X),
+    "roll flat": (lambda m, x: x.roll(5), X),
+    "repeat_interleave": (lambda m, x: x.repeat_interleave(2, dim=0), X),
+    "repeat_interleave flat": (lambda m, x: m.repeat_interleave(x, 2), X),
+    "diag of a vector": (lambda m, x: m.diag(x, 1), V),
+    "diag of a matrix": (lambda m, x: x.diag(-1), X),
+    "ravel mT": (lambda m, x: [x.ravel(), x.mT], X3),
+    "unique": (lambda m, i: m.unique(i % 3, return_inverse=True, return_counts=True), INTS),
+    "bincount": (lambda m, i: m.bincount(i.flatten().abs()), INTS),
+    "isnan isinf isfinite": (lambda m, x: [x.isnan(), m.isinf(x), x.isfinite()], ODD),
     # --- indexing ------------------------------------------------------------------------------
     "x[1, :, idx] int with index": (lambda m, x: x[1, :, make(m, PICK, False)], X3),
     "x[idx, 0]": (lambda m, x: x[[2, 0, 2], 0], X),
