@@ -191,6 +191,41 @@ def _shapes():
     ]
 
 
+def np_scatter_add(a, src):
+    out = a.copy()
+    for i in range(PICK.shape[0]):
+        for j in range(PICK.shape[1]):
+            out[i, PICK[i, j]] += src[i, j]
+    return out
+
+
+def _placing():
+    distinct_pick = np.array([[2, 0], [1, 2]])
+    return [
+        Case("index_select", lambda a: a.index_select(1, ag.Tensor(np.array([2, 0, 2]))),
+             lambda a: a[:, [2, 0, 2]], args(real(2, 3))),
+        Case("masked_select", lambda a: ag.masked_select(a, ag.Tensor(MASK[0])),
+             lambda a: a[np.broadcast_to(MASK[0], a.shape)], args(real(2, 3))),
+        Case("scatter", lambda a, b: a.scatter(1, ag.Tensor(distinct_pick), b),
+             lambda a, b: _np_put(a, b, distinct_pick),
+             args(real(2, 3), real(2, 2))),
+        Case("scatter_add[repeats]", lambda a, b: ag.scatter_add(a, 1, ag.Tensor(PICK), b),
+             lambda a, b: np_scatter_add(a, b), args(real(2, 3), real(2, 2))),
+        Case("roll", lambda a: a.roll((1, -1), (0, 1)), lambda a: np.roll(a, (1, -1), (0, 1)),
+             args(real(2, 3))),
+        Case("repeat_interleave", lambda a: a.repeat_interleave(2, 1),
+             lambda a: np.repeat(a, 2, 1), args(real(2, 3))),
+        Case("diag[vector]", lambda a: ag.diag(a, -1), lambda a: np.diag(a, -1), args(real(3))),
+        Case("diag[matrix]", lambda a: a.diag(1), lambda a: np.diag(a, 1), args(real(3, 3))),
+    ]
+
+
+def _np_put(a, b, pick):
+    out = a.copy()
+    np.put_along_axis(out, pick, b, 1)
+    return out
+
+
 def _elementwise():
     return [
         Case("log10", lambda a: a.log10(), np.log10, args(positive(2, 3))),
@@ -260,4 +295,5 @@ def _products():
 
 
 def torch_cases():
-    return [*_reductions(), *_scans_and_sorts(), *_shapes(), *_elementwise(), *_products()]
+    return [*_reductions(), *_scans_and_sorts(), *_shapes(), *_placing(), *_elementwise(),
+            *_products()]
