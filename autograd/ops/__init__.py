@@ -25,14 +25,17 @@ from .elementary import (
     acos,
     asin,
     atan,
+    atan2,
     ceil,
     cosh,
     expm1,
     floor,
     frac,
+    lerp,
     log1p,
     log2,
     log10,
+    logaddexp,
     reciprocal,
     round,
     rsqrt,
@@ -71,8 +74,20 @@ from .integer import (
     logical_or,
     remainder,
 )
-from .linalg import bmm, dot, linear, matmul, mm, mv, outer
-from .reductions import log_softmax, logsumexp, mean, norm, prod, softmax, std, sum, var
+from .linalg import addmm, baddbmm, bmm, dot, linear, matmul, mm, mv, outer, tensordot
+from .reductions import (
+    log_softmax,
+    logsumexp,
+    mean,
+    norm,
+    prod,
+    softmax,
+    std,
+    std_mean,
+    sum,
+    var,
+    var_mean,
+)
 from .scan import cumprod, cumsum
 from .search import (
     all,
@@ -85,7 +100,9 @@ from .search import (
     cummax,
     cummin,
     gather,
+    kthvalue,
     max,
+    median,
     min,
     nonzero,
     sort,
@@ -112,6 +129,7 @@ from .views import (
     expand,
     expand_as,
     flip,
+    hstack,
     narrow,
     permute,
     repeat,
@@ -127,6 +145,7 @@ from .views import (
     unsqueeze,
     view,
     view_as,
+    vstack,
 )
 from .windows import sliding_windows as sliding_windows
 
@@ -138,30 +157,32 @@ true_divide = divide
 pow = power
 neg = negative
 absolute = abs
-arcsin, arccos, arctan = asin, acos, atan
+arcsin, arccos, arctan, arctan2 = asin, acos, atan, atan2
 swapdims = swapaxes
 ravel = flatten
 
 from ..tensor import Tensor as _Tensor  # noqa: E402
 
 __all__ = [
-    "abs", "absolute", "acos", "add", "all", "amax", "amin", "any", "arccos", "arcsin", "arctan",
-    "argmax", "argmin", "argsort", "asin", "astype", "atan", "bincount", "bitwise_and",
-    "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm",
-    "broadcast_to", "cat", "ceil", "chunk", "clamp", "clip", "clone", "compare", "concatenate",
-    "contiguous", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "diag", "diagonal",
-    "div", "divide", "dot", "einsum", "eq", "exp", "expand", "expand_as", "expand_dims", "expm1",
-    "flatten", "flip", "floor", "floor_divide", "fmod", "frac", "gather", "ge", "getitem", "gt",
-    "index_put", "index_select", "isfinite", "isinf", "isnan", "le", "leaky_relu", "linear", "log",
-    "log10", "log1p", "log2", "log_softmax", "logical_and", "logical_not", "logical_or",
-    "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "min",
-    "minimum", "mm", "mul", "multiply", "mv", "narrow", "ne", "neg", "negative", "nonzero", "norm",
-    "outer", "permute", "pow", "power", "prod", "ravel", "reciprocal", "relu", "remainder",
-    "repeat", "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
-    "select", "sigmoid", "sign", "sin", "sinh", "softmax", "sort", "split", "sqrt", "square",
-    "squeeze", "stack", "std", "sub", "subtract", "sum", "sum_to", "swapaxes", "swapdims", "t",
-    "tan", "tanh", "topk", "trace", "transpose", "tril", "triu", "true_divide", "trunc", "unbind",
-    "unique", "unsqueeze", "var", "view", "view_as", "where"
+    "abs", "absolute", "acos", "add", "addmm", "all", "amax", "amin", "any", "arccos", "arcsin",
+    "arctan", "arctan2", "argmax", "argmin", "argsort", "asin", "astype", "atan", "atan2",
+    "baddbmm", "bincount", "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or",
+    "bitwise_right_shift", "bitwise_xor", "bmm", "broadcast_to", "cat", "ceil", "chunk", "clamp",
+    "clip", "clone", "compare", "concatenate", "contiguous", "cos", "cosh", "cummax", "cummin",
+    "cumprod", "cumsum", "diag", "diagonal", "div", "divide", "dot", "einsum", "eq", "exp",
+    "expand", "expand_as", "expand_dims", "expm1", "flatten", "flip", "floor", "floor_divide",
+    "fmod", "frac", "gather", "ge", "getitem", "gt", "hstack", "index_put", "index_select",
+    "isfinite", "isinf", "isnan", "kthvalue", "le", "leaky_relu", "lerp", "linear", "log", "log10",
+    "log1p", "log2", "log_softmax", "logaddexp", "logical_and", "logical_not", "logical_or",
+    "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean",
+    "median", "min", "minimum", "mm", "mul", "multiply", "mv", "narrow", "ne", "neg", "negative",
+    "nonzero", "norm", "outer", "permute", "pow", "power", "prod", "ravel", "reciprocal", "relu",
+    "remainder", "repeat", "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter",
+    "scatter_add", "select", "sigmoid", "sign", "sin", "sinh", "softmax", "sort", "split", "sqrt",
+    "square", "squeeze", "stack", "std", "std_mean", "sub", "subtract", "sum", "sum_to",
+    "swapaxes", "swapdims", "t", "tan", "tanh", "tensordot", "topk", "trace", "transpose", "tril",
+    "triu", "true_divide", "trunc", "unbind", "unique", "unsqueeze", "var", "var_mean", "view",
+    "view_as", "vstack", "where"
 ]
 
 from .methods import install as _install  # noqa: E402

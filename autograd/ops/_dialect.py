@@ -93,4 +93,4 @@ def _result(name):
 MaxResult, MinResult = _result("max"), _result("min")
 SortResult, TopkResult = _result("sort"), _result("topk")
 CummaxResult, CumminResult = _result("cummax"), _result("cummin")
-KthvalueResult, ModeResult = _result("kthvalue"), _result("mode")
+KthvalueResult, MedianResult = _result("kthvalue"), _result("median")

@@ -6,7 +6,7 @@ float dtype, as in PyTorch."""
 import numpy as np
 
 from ..op import Op
-from ._util import as_tensor, floating
+from ._util import as_tensor, floating, pair
 
 _LN10, _LN2 = float(np.log(10.0)), float(np.log(2.0))
 
@@ -167,6 +167,30 @@ class Cosh(Op):
         return da * sinh(self.inputs[0])
 
 
+class Arctan2(Op):
+    """out = atan2(a, b), the angle of (b, a)      vjp: (g·b, -g·a) / (a² + b²)
+    jvp: (da·b - db·a) / (a² + b²)"""
+
+    __slots__ = ()
+    elementwise = True
+
+    def forward(self, a, b):
+        return np.arctan2(a, b)
+
+    def _radius2(self):
+        a, b = self.inputs
+        return a * a + b * b
+
+    def vjp(self, out, g):
+        a, b = self.inputs
+        r2 = self._radius2()
+        return g * b / r2, -g * a / r2
+
+    def jvp(self, out, da, db):
+        a, b = self.inputs
+        return (da * b - db * a) / self._radius2()
+
+
 class Step(Op):
     """out = a piecewise-constant function of a (sign, floor, ceil, round, trunc)
     vjp: 0      jvp: 0   (the derivative wherever it exists, and PyTorch's choice elsewhere)"""
@@ -242,6 +266,25 @@ def sinh(input):
 
 def cosh(input):
     return Cosh()(floating(input))
+
+
+def atan2(input, other):
+    a, b = pair(input, other)
+    return Arctan2()(floating(a), floating(b))
+
+
+def lerp(input, end, weight):
+    """input + weight·(end - input)."""
+    a = as_tensor(input)
+    return a + (end - a) * weight
+
+
+def logaddexp(input, other):
+    """log(eᵃ + eᵇ), computed as max + log1p(e^-|a-b|) so it never overflows."""
+    a, b = pair(floating(input), floating(other))
+    from .arithmetic import maximum
+
+    return maximum(a, b) + log1p((-(a - b).abs()).exp())
 
 
 def _step(fn, input):

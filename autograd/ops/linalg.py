@@ -154,3 +154,36 @@ def outer(input, vec2):
     if a.ndim != 1 or b.ndim != 1:
         raise ShapeError(f"outer: expects two vectors, got shapes {a.shape} and {b.shape}")
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta·input + alpha·(mat1 @ mat2)."""
+    return _scaled(input, beta) + _scaled(mm(mat1, mat2), alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta·input + alpha·(batch1 @ batch2), batch by batch."""
+    return _scaled(input, beta) + _scaled(bmm(batch1, batch2), alpha)
+
+
+def _scaled(x, factor):
+    return x if factor == 1 else x * factor
+
+
+def tensordot(a, b, dims=2):
+    """Σ over the last `dims` dims of a and the first `dims` of b (or the listed pairs)."""
+    from .einsum import einsum
+
+    a, b = pair(a, b)
+    if isinstance(dims, int):
+        dims = (list(range(a.ndim - dims, a.ndim)), list(range(dims)))
+    da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+    da, db = [d % a.ndim for d in da], [d % b.ndim for d in db]
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    sa = [next(letters) for _ in range(a.ndim)]
+    sb = [next(letters) for _ in range(b.ndim)]
+    for i, j in zip(da, db):
+        sb[j] = sa[i]
+    out = [c for i, c in enumerate(sa) if i not in da] + [c for j, c in enumerate(sb)
+                                                         if j not in db]
+    return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", a, b)

@@ -37,7 +37,8 @@ floor_divide eq ne lt le gt ge bitwise_and bitwise_or bitwise_xor bitwise_left_s
 bitwise_right_shift logical_and logical_or matmul mm bmm mv dot outer view view_as permute
 transpose swapaxes unsqueeze squeeze expand_dims flatten broadcast_to expand expand_as repeat
 split chunk unbind narrow select flip tril triu diagonal trace round index_select masked_select
-scatter scatter_add roll repeat_interleave diag unique bincount isnan isinf isfinite""".split()
+scatter scatter_add roll repeat_interleave diag unique bincount isnan isinf isfinite median
+kthvalue atan2 lerp logaddexp addmm baddbmm""".split()
 
 ALIASES = {"sub": "subtract", "mul": "multiply", "true_divide": "divide", "pow": "power",
            "neg": "negative", "absolute": "abs", "arcsin": "asin", "arccos": "acos",

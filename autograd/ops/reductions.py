@@ -265,6 +265,18 @@ def std(input, dim=None, unbiased=None, keepdim=None, *, correction=None, axis=U
                keepdims=keepdims, ddof=ddof).sqrt()
 
 
+def var_mean(input, dim=None, unbiased=None, keepdim=None, *, correction=None):
+    """(var, mean) over `dim`, var with var's defaults."""
+    return (var(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=None, *, correction=None):
+    """(std, mean) over `dim`, std with std's defaults."""
+    return (std(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim))
+
+
 def _count(a, axes):
     return int(np.prod([a.shape[i] for i in axes]))
 

@@ -15,7 +15,9 @@ from ._dialect import (
     UNSET,
     CummaxResult,
     CumminResult,
+    KthvalueResult,
     MaxResult,
+    MedianResult,
     MinResult,
     SortResult,
     TopkResult,
@@ -26,7 +28,7 @@ from ._dialect import (
 from ._util import as_tensor
 from .arithmetic import maximum, minimum
 from .reductions import Max, Min
-from .shape import getitem
+from .shape import getitem, reshape, squeeze
 
 
 def _long(array):
@@ -159,6 +161,35 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         return TopkResult(a, _long(0))
     index = np.take(_order(a._data, d, largest), np.arange(k), axis=d)
     return TopkResult(getitem(a, along(index, d)), _long(index))
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """(values, indices) of the k-th smallest entry (k counts from 1) along `dim`."""
+    a = as_tensor(input)
+    if a.ndim == 0:
+        return KthvalueResult(a, _long(0))
+    d = one("kthvalue", dim, a.ndim)
+    if not 1 <= k <= a.shape[d]:
+        raise ValueError(f"kthvalue: k ({k}) is out of range for dim {d} of size {a.shape[d]}")
+    index = np.take(_order(a._data, d, False), [k - 1], axis=d)
+    values = getitem(a, along(index, d))
+    if not keepdim:
+        values, index = squeeze(values, d), np.squeeze(index, d)
+    return KthvalueResult(values, _long(index))
+
+
+def median(input, dim=None, keepdim=False):
+    """The lower median: of all entries (a value), or along `dim` ((values, indices))."""
+    a = as_tensor(input)
+    if dim is None:
+        flat = reshape(a, (-1,))
+        if flat.shape[0] == 0:
+            raise ValueError("median: the tensor is empty")
+        return kthvalue(flat, (flat.shape[0] + 1) // 2, 0).values
+    d = one("median", dim, a.ndim)
+    n = a.shape[d] if a.ndim else 1
+    values, indices = kthvalue(a, (n + 1) // 2, d, keepdim)
+    return MedianResult(values, indices)
 
 
 def _running(call, Result, better, input, dim, axis):

@@ -11,7 +11,7 @@ from ..shapes import ShapeError, broadcast_shapes, normalize_axes
 from ._dialect import UNSET, one
 from ._dialect import axes as dims_of
 from ._index import _may_repeat, _normalize_index, _show
-from ._util import as_tensor
+from ._util import _CATEGORY, as_tensor
 
 
 class Reshape(Op):
@@ -280,12 +280,19 @@ def concatenate(tensors, dim=0, *, axis=UNSET):
     first = tensors[0]
     if first.ndim == 0:
         raise ShapeError("concatenate: zero-dimensional tensors cannot be concatenated")
-    axis = normalize_axes("concatenate", axis, first.ndim)[0]
+    axis = one("concatenate", axis, first.ndim)
     for t in tensors[1:]:
         if t.ndim != first.ndim or builtins.any(
                 n != m for i, (n, m) in enumerate(zip(t.shape, first.shape)) if i != axis):
             raise ShapeError(f"concatenate: cannot join {first.shape} and {t.shape} "
                              f"along axis {axis}")
+    dtypes = {t._data.dtype for t in tensors}
+    if len(dtypes) > 1:  # PyTorch's promotion: an int tensor joined to float32 ones is float32
+        from .arithmetic import astype
+
+        top = builtins.max(_CATEGORY[d.kind] for d in dtypes)
+        dtype = np.result_type(*(d for d in dtypes if _CATEGORY[d.kind] == top))
+        tensors = [astype(t, dtype) for t in tensors]
     return Concatenate(axis)(*tensors)
 
 
@@ -307,5 +314,5 @@ def stack(tensors, dim=0, *, axis=UNSET):
         if t.shape != tensors[0].shape:
             raise ShapeError(f"stack: all tensors must have one shape, got {tensors[0].shape} "
                              f"and {t.shape}")
-    axis = normalize_axes("stack", axis, tensors[0].ndim + 1)[0]
+    axis = one("stack", axis, tensors[0].ndim + 1)
     return concatenate([expand_dims(t, axis) for t in tensors], axis)

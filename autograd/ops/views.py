@@ -12,7 +12,7 @@ from ..tensor import Tensor
 from ._dialect import UNSET, axes, one, single
 from ._util import as_tensor, scalar
 from .arithmetic import Where
-from .shape import broadcast_to, getitem, reshape
+from .shape import broadcast_to, concatenate, getitem, reshape
 from .shape import transpose as _permute
 
 
@@ -285,3 +285,15 @@ def trace(input):
     if a.ndim != 2:
         raise ShapeError(f"trace: expects a matrix, got shape {a.shape}")
     return diagonal(a).sum()
+
+
+def hstack(tensors):
+    """Joined along dim 1 (dim 0 for vectors)."""
+    tensors = [as_tensor(t) for t in tensors]
+    return concatenate(tensors, 0 if tensors and tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Joined along dim 0, vectors first made rows."""
+    tensors = [as_tensor(t) for t in tensors]
+    return concatenate([reshape(t, (1, -1)) if t.ndim < 2 else t for t in tensors], 0)
