@@ -60,6 +60,16 @@ def _sizes(call, sizes):
         raise TypeError(f"{call}: expected ints or one tuple of ints, got {sizes!r}") from None
 
 
+def _keyword(call, name, given, keywords):
+    """Varargs, or the same sequence passed by its keyword (x.flip(dims=[0]))."""
+    if not keywords:
+        return given
+    if set(keywords) != {name} or given:
+        raise TypeError(f"{call}: unexpected arguments {sorted(keywords)}; pass the "
+                        f"{name} positionally or as {name}=")
+    return (keywords[name],)
+
+
 def view(input, *shape):
     """The same entries in a new shape (one -1 is inferred), as `reshape`. `view(dtype)`
     reinterprets the bytes, as PyTorch's does (no gradient)."""
@@ -85,10 +95,10 @@ def view_as(input, other):
     return view(input, as_tensor(other).shape)
 
 
-def permute(input, *dims):
+def permute(input, *dims, **keywords):
     """The dims reordered: out.shape[i] = input.shape[dims[i]]."""
     a = as_tensor(input)
-    dims = _sizes("permute", dims)
+    dims = _sizes("permute", _keyword("permute", "dims", dims, keywords))
     if len(dims) != a.ndim:
         raise ShapeError(f"permute: dims {dims} do not name the {a.ndim} dims of a tensor of "
                          f"shape {a.shape}")
@@ -137,10 +147,10 @@ def unsqueeze(input, dim):
     return reshape(a, a.shape[:d] + (1,) + a.shape[d:])
 
 
-def expand(input, *sizes):
+def expand(input, *sizes, **keywords):
     """A broadcast view at `sizes` (-1 keeps a dim; new dims may be added in front)."""
     a = as_tensor(input)
-    sizes = _sizes("expand", sizes)
+    sizes = _sizes("expand", _keyword("expand", "size", sizes, keywords))
     lead = len(sizes) - a.ndim
     if lead < 0:
         raise ShapeError(f"expand: {len(sizes)} sizes {sizes} are fewer than the {a.ndim} dims "
@@ -238,10 +248,10 @@ def select(input, dim, index):
     return getitem(a, (slice(None),) * one("select", dim, a.ndim) + (index,))
 
 
-def flip(input, *dims):
+def flip(input, *dims, **keywords):
     """The entries reversed along each of `dims`."""
     a = as_tensor(input)
-    dims = _sizes("flip", dims)
+    dims = _sizes("flip", _keyword("flip", "dims", dims, keywords))
     return Flip(axes("flip", dims, a.ndim))(a) if a.ndim else a
 
 
