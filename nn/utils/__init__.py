@@ -1,0 +1,6 @@
+"""Training-loop utilities, as `torch.nn.utils`: gradient clipping (and, as submodules, data
+loading and sequence padding)."""
+
+from .clip_grad import clip_grad_norm_, clip_grad_value_
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
