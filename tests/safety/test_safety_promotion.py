@@ -80,9 +80,13 @@ def test_values_and_dtype_match_pytorch(name, fn, arrays, dtype):
 
 
 def test_the_default_dtype_decides_what_integers_become():
+    previous = ag.get_default_dtype()
     ag.set_default_dtype(np.float64)
-    assert (Tensor(I64) * 2.5).dtype == np.float64
-    assert (Tensor(I64) / 2).dtype == np.float64 and ag.exp(Tensor(I32)).dtype == np.float64
+    try:
+        assert (Tensor(I64) * 2.5).dtype == np.float64
+        assert (Tensor(I64) / 2).dtype == np.float64 and ag.exp(Tensor(I32)).dtype == np.float64
+    finally:
+        ag.set_default_dtype(previous)
 
 
 def test_an_int_tensor_times_a_float_keeps_the_float_gradient_dtype():
