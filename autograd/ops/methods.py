@@ -119,13 +119,24 @@ def sub_(self, other, *, alpha=1):
                           "sub_")
 
 
-IN_PLACE = {"masked_fill_": arithmetic.masked_fill, "clamp_": unary.clip, "clip_": unary.clip,
+def masked_fill_(self, mask, value):
+    """x ← value where mask, in place (a value tensor that requires grad gets gradients)."""
+    return inplace.update(self, lambda a, v: arithmetic.masked_fill(a, mask, v), value,
+                          "masked_fill_")
+
+
+def scatter_(self, dim, index, src=None, *, value=None):
+    """x[i][index[i][j]] ← src[i][j] (dim = 1), in place."""
+    return inplace.update(self, lambda a, s: indexing.scatter(a, dim, index, s, value=value),
+                          src, "scatter_")
+
+
+IN_PLACE = {"clamp_": unary.clip, "clip_": unary.clip,
             "relu_": unary.relu, "exp_": unary.exp, "log_": unary.log, "sqrt_": unary.sqrt,
             "tanh_": unary.tanh, "sigmoid_": unary.sigmoid, "abs_": unary.abs,
             "neg_": arithmetic.negative, "pow_": arithmetic.power,
             "floor_": elementary.floor, "round_": elementary.round,
-            "tril_": views.tril, "triu_": views.triu, "scatter_": indexing.scatter,
-            "scatter_add_": indexing.scatter_add}
+            "tril_": views.tril, "triu_": views.triu, "scatter_add_": indexing.scatter_add}
 
 
 def index_fill_(self, dim, index, value):
@@ -148,7 +159,8 @@ def install(Tensor):
         setattr(Tensor, name, _general(_find(name)))
     for alias, name in ALIASES.items():
         setattr(Tensor, alias, getattr(Tensor, name))
-    for fn in (reshape, where, size, dim, nelement, add_, sub_, index_fill_):
+    for fn in (reshape, where, size, dim, nelement, add_, sub_, index_fill_, masked_fill_,
+               scatter_):
         setattr(Tensor, fn.__name__, fn)
     Tensor.mT = property(mT)
     Tensor.ndimension = dim

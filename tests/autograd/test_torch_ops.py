@@ -210,6 +210,12 @@ CASES = {
     "hstack vstack": (lambda m, x: [m.hstack([x, x]), m.vstack([x, x[0]]), m.hstack([x[0], x[1]])],
                       X),
     "cat promotes int to float": (lambda m, x: m.cat([x, (x > 0) * 1]), X),
+    "in place on a copy": (lambda m, x: [x.clone().relu_(), x.clone().clamp_(-0.5, 0.2),
+                                         x.clone().masked_fill_(x > 0, 0.5), x.clone().tanh_(),
+                                         (x * 1).add_(x, alpha=2), (x * 1).sub_(x.exp(), alpha=3),
+                                         x.clone().scatter_(1, make(m, PICK, False), x[:2, :2]),
+                                         x.clone().index_fill_(1, make(m, np.array([0, 2]),
+                                                                       False), -1.0)], X),
     # --- picking and placing by position --------------------------------------------------------
     "index_select": (lambda m, x: x.index_select(1, make(m, np.array([2, 0, 2]), False)), X),
     "masked_select": (lambda m, x: m.masked_select(x, x > 0), X),
