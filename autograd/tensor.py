@@ -311,6 +311,27 @@ class Tensor:
     def __ipow__(self, other):
         return inplace.update(self, _ops.power, other, "**=")
 
+    def __ifloordiv__(self, other):
+        return inplace.update(self, _ops.floor_divide, other, "//=")
+
+    def __imod__(self, other):
+        return inplace.update(self, _ops.remainder, other, "%=")
+
+    def __iand__(self, other):
+        return inplace.update(self, _ops.bitwise_and, other, "&=")
+
+    def __ior__(self, other):
+        return inplace.update(self, _ops.bitwise_or, other, "|=")
+
+    def __ixor__(self, other):
+        return inplace.update(self, _ops.bitwise_xor, other, "^=")
+
+    def __ilshift__(self, other):
+        return inplace.update(self, _ops.bitwise_left_shift, other, "<<=")
+
+    def __irshift__(self, other):
+        return inplace.update(self, _ops.bitwise_right_shift, other, ">>=")
+
     def mul_(self, other):
         return inplace.update(self, _ops.multiply, other, "mul_")
 

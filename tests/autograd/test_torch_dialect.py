@@ -225,3 +225,19 @@ def test_norm_of_zero_has_gradient_zero_as_in_pytorch():
     x = t([0.0, 0.0], requires_grad=True)
     x.norm().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0])
+
+
+def test_integer_operators_in_place_write_into_the_tensor_and_its_views():
+    x = Tensor(np.array([[5, -3], [7, 8]]))
+    row = x[0]
+    row //= 2
+    row %= 2
+    x[1] &= 6
+    x[1] |= 1
+    x[1] ^= 2
+    x <<= 1
+    x >>= 1
+    np.testing.assert_array_equal(x.numpy(), [[0, 0], [5, 3]])
+    with pytest.raises(TypeError, match=r"//=: cannot write float32 values into a tensor of "
+                                        r"dtype int64 in place"):
+        x //= 2.5
