@@ -29,7 +29,7 @@ def _normalize_index(index, shape=None):
         return index
     if isinstance(index, Tensor):
         return index._data
-    if isinstance(index, list):
+    if isinstance(index, (list, range)):
         return np.asarray(index)
     return index
 

@@ -240,6 +240,9 @@ CASES = {
     "x[:, 1, [0, 2]]": (lambda m, x: x[:, 1, [0, 2]], X3),
     "x[1, :, None, [0, 2]]": (lambda m, x: x[1, :, None, [0, 2]], X3),
     "x[mask]": (lambda m, x: x[x > 0], X),
+    "x[range(2), [1, 3]]": (lambda m, x: x[range(2), [1, 3]], X),
+    "x[1, range(2), [1, 3]]": (lambda m, x: x[1, range(2), [1, 3]], X3),
+    "x[:, 0, range(3)]": (lambda m, x: x[:, 0, range(3)], X3),
     "x[0, mask]": (lambda m, x: x[0, x[0] > 0], X3),
 }
 
