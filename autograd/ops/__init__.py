@@ -48,6 +48,7 @@ from .elementary import (
 from .indexing import (
     bincount,
     diag,
+    histogram,
     index_select,
     isfinite,
     isinf,
@@ -171,18 +172,18 @@ __all__ = [
     "clip", "clone", "compare", "concatenate", "contiguous", "cos", "cosh", "cummax", "cummin",
     "cumprod", "cumsum", "diag", "diagonal", "div", "divide", "dot", "einsum", "eq", "exp",
     "expand", "expand_as", "expand_dims", "expm1", "flatten", "flip", "floor", "floor_divide",
-    "fmod", "frac", "gather", "ge", "getitem", "gt", "hstack", "index_put", "index_select",
-    "isfinite", "isinf", "isnan", "kthvalue", "le", "leaky_relu", "lerp", "linear", "log", "log10",
-    "log1p", "log2", "log_softmax", "logaddexp", "logical_and", "logical_not", "logical_or",
-    "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean",
-    "median", "min", "minimum", "mm", "mul", "multiply", "mv", "narrow", "ne", "neg", "negative",
-    "nonzero", "norm", "outer", "permute", "pow", "power", "prod", "ravel", "reciprocal", "relu",
-    "remainder", "repeat", "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter",
-    "scatter_add", "select", "sigmoid", "sign", "sin", "sinh", "softmax", "sort", "split", "sqrt",
-    "square", "squeeze", "stack", "std", "std_mean", "sub", "subtract", "sum", "sum_to",
-    "swapaxes", "swapdims", "t", "tan", "tanh", "tensordot", "topk", "trace", "transpose", "tril",
-    "triu", "true_divide", "trunc", "unbind", "unique", "unsqueeze", "var", "var_mean", "view",
-    "view_as", "vstack", "where"
+    "fmod", "frac", "gather", "ge", "getitem", "gt", "histogram", "hstack", "index_put",
+    "index_select", "isfinite", "isinf", "isnan", "kthvalue", "le", "leaky_relu", "lerp", "linear",
+    "log", "log10", "log1p", "log2", "log_softmax", "logaddexp", "logical_and", "logical_not",
+    "logical_or", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum",
+    "mean", "median", "min", "minimum", "mm", "mul", "multiply", "mv", "narrow", "ne", "neg",
+    "negative", "nonzero", "norm", "outer", "permute", "pow", "power", "prod", "ravel",
+    "reciprocal", "relu", "remainder", "repeat", "repeat_interleave", "reshape", "roll", "round",
+    "rsqrt", "scatter", "scatter_add", "select", "sigmoid", "sign", "sin", "sinh", "softmax",
+    "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "std_mean", "sub", "subtract",
+    "sum", "sum_to", "swapaxes", "swapdims", "t", "tan", "tanh", "tensordot", "topk", "trace",
+    "transpose", "tril", "triu", "true_divide", "trunc", "unbind", "unique", "unsqueeze", "var",
+    "var_mean", "view", "view_as", "vstack", "where"
 ]
 
 from .methods import install as _install  # noqa: E402

@@ -129,6 +129,15 @@ def bincount(input, weights=None, minlength=0):
     return Tensor._make(counts if w is not None else counts.astype(np.int64))
 
 
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """(hist, bin_edges): counts (or weights, or a density) of the entries in `bins` equal
+    bins over `range` (the entries' min to max by default); no gradient."""
+    a = as_tensor(input)
+    w = None if weight is None else _array(weight)
+    hist, edges = np.histogram(a._data, bins, range, weights=w, density=density)
+    return Tensor._make(hist.astype(a.dtype)), Tensor._make(edges.astype(a.dtype))
+
+
 def isnan(input):
     return Tensor._make(np.isnan(as_tensor(input)._data))
 

@@ -147,6 +147,31 @@ def index_fill_(self, dim, index, value):
     return inplace.setitem(self, where, value, "index_fill_")
 
 
+def resize(self, *sizes):
+    """The entries in a new shape of the same size (PyTorch's deprecated resize, as view)."""
+    return views.view(self, *_resized("resize", self, sizes))
+
+
+def resize_(self, *sizes):
+    """Reshape this tensor itself (same number of entries; growing or shrinking the storage,
+    which PyTorch allows, is not supported here)."""
+    if self._requires_grad:
+        raise RuntimeError("resize_: cannot resize a tensor that requires grad")
+    self._data = self._data.reshape(_resized("resize_", self, sizes))
+    return self
+
+
+def _resized(call, x, sizes):
+    import numpy as np
+
+    shape = _sizes(call, sizes)
+    if int(np.prod(shape)) != x._data.size:
+        raise ValueError(f"{call}: cannot resize a tensor of shape {x.shape} "
+                         f"({x._data.size} elements) to {shape}; only a shape with the same "
+                         "number of elements is supported")
+    return shape
+
+
 def mT(self):
     """The last two dims swapped (a batch of transposed matrices)."""
     return views.swapaxes(self, -2, -1)
@@ -160,7 +185,7 @@ def install(Tensor):
     for alias, name in ALIASES.items():
         setattr(Tensor, alias, getattr(Tensor, name))
     for fn in (reshape, where, size, dim, nelement, add_, sub_, index_fill_, masked_fill_,
-               scatter_):
+               scatter_, resize, resize_):
         setattr(Tensor, fn.__name__, fn)
     Tensor.mT = property(mT)
     Tensor.ndimension = dim

@@ -241,3 +241,13 @@ def test_integer_operators_in_place_write_into_the_tensor_and_its_views():
     with pytest.raises(TypeError, match=r"//=: cannot write float32 values into a tensor of "
                                         r"dtype int64 in place"):
         x //= 2.5
+
+
+def test_resize_keeps_the_entries_and_refuses_a_new_size():
+    x = t()
+    assert x.resize(3, 2).shape == (3, 2) and x.resize_((6,)).shape == (6,) and x.shape == (6,)
+    with pytest.raises(ValueError, match=r"resize_: cannot resize a tensor of shape \(6,\) "
+                                         r"\(6 elements\) to \(4,\)"):
+        x.resize_(4)
+    with pytest.raises(RuntimeError, match="resize_: cannot resize a tensor that requires grad"):
+        t(requires_grad=True).resize_(6)

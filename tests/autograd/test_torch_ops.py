@@ -232,6 +232,8 @@ CASES = {
     "ravel mT": (lambda m, x: [x.ravel(), x.mT], X3),
     "unique": (lambda m, i: m.unique(i % 3, return_inverse=True, return_counts=True), INTS),
     "bincount": (lambda m, i: m.bincount(i.flatten().abs()), INTS),
+    "histogram": (lambda m, x: list(m.histogram(x.detach(), bins=4)), X),
+    "resize_": (lambda m, x: x.detach().clone().resize_(2, 6), X),
     "isnan isinf isfinite": (lambda m, x: [x.isnan(), m.isinf(x), x.isfinite()], ODD),
     # --- indexing ------------------------------------------------------------------------------
     "x[1, :, idx] int with index": (lambda m, x: x[1, :, make(m, PICK, False)], X3),
