@@ -48,9 +48,18 @@ def pair(a, b):
     """Both operands of a binary op as Tensors of PyTorch's result dtype (see `promote`); a
     Python scalar takes the other operand's dtype where its kind allows."""
     if isinstance(a, Tensor):
-        if not isinstance(b, Tensor):
-            b = as_tensor(b, a)
+        if isinstance(b, Tensor):
+            if a._data.dtype is b._data.dtype:
+                return a, b
+            return promote(a, b)
+        dtype = a._data.dtype
+        if dtype.kind == "f" and isinstance(b, (int, float)):  # x * 0.5: b takes x's dtype
+            return a, scalar(b, dtype)
+        b = as_tensor(b, a)
     elif isinstance(b, Tensor):
+        dtype = b._data.dtype
+        if dtype.kind == "f" and isinstance(a, (int, float)):  # 1.0 - x
+            return scalar(a, dtype), b
         a = as_tensor(a, b)
     else:  # neither is (ag.where(c, 1, 3), ag.maximum(array, 0.0))
         a = infer(a)

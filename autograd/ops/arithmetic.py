@@ -205,14 +205,15 @@ class AsType(Op):
         return astype(da, self.dtype)
 
 
-def add(input, other, *, alpha=1):
-    """a + alpha·b."""
+def add(input, other, alpha=1):
+    """a + alpha·b. (`alpha` is not keyword-only, as in PyTorch, because a keyword-only
+    default costs a dict lookup on every call, and `+` calls this.)"""
     if alpha != 1:
         other = multiply(other, alpha)
     return Add()(*pair(input, other))
 
 
-def subtract(input, other, *, alpha=1):
+def subtract(input, other, alpha=1):
     """a - alpha·b."""
     if alpha != 1:
         other = multiply(other, alpha)

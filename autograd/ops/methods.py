@@ -3,8 +3,6 @@ op is defined once, as a function, and the method is only its other spelling. Th
 methods whose spelling differs from their function (varargs shapes, `where`, the in-place
 forms) are written out here."""
 
-import functools
-
 from .. import inplace
 from . import (
     arithmetic,
@@ -25,13 +23,12 @@ from .views import _sizes
 _FAMILIES = (views, search, arithmetic, elementary, integer, linalg, reductions, scan, shape, unary,
              indexing, einsum)
 
-# Methods that take nothing but the tensor (a lighter wrapper: no *args to pack).
-UNARY = """exp log sqrt tanh sigmoid relu abs sin cos log10 log2 log1p expm1 rsqrt square sign
+# x.NAME(...) is NAME(x, ...): each function takes the tensor first, so it is the method itself.
+METHODS = """exp log sqrt tanh sigmoid relu abs sin cos log10 log2 log1p expm1 rsqrt square sign
 tan asin acos atan sinh cosh floor ceil trunc frac reciprocal negative t contiguous clone
-bitwise_not logical_not""".split()
-
-GENERAL = """leaky_relu clip clamp maximum minimum astype sum mean max min var std logsumexp
-softmax log_softmax prod norm any all argmax argmin amax amin sort argsort topk cumsum cumprod
+bitwise_not logical_not leaky_relu clip clamp maximum minimum astype sum mean max min var std
+logsumexp softmax log_softmax prod norm any all argmax argmin amax amin sort argsort topk cumsum
+cumprod
 cummax cummin gather nonzero masked_fill add subtract multiply divide div remainder fmod power
 floor_divide eq ne lt le gt ge bitwise_and bitwise_or bitwise_xor bitwise_left_shift
 bitwise_right_shift logical_and logical_or matmul mm bmm mv dot outer view view_as permute
@@ -52,20 +49,6 @@ def _find(name):
         if callable(fn) and getattr(fn, "__module__", "").startswith("autograd.ops"):
             return fn
     raise AttributeError(f"no function {name} for a Tensor method")
-
-
-def _unary(fn):
-    @functools.wraps(fn)
-    def method(self):
-        return fn(self)
-    return method
-
-
-def _general(fn):
-    @functools.wraps(fn)
-    def method(self, *args, **kwargs):
-        return fn(self, *args, **kwargs)
-    return method
 
 
 def reshape(self, *shape):
@@ -178,10 +161,9 @@ def mT(self):
 
 
 def install(Tensor):
-    for name in UNARY:
-        setattr(Tensor, name, _unary(_find(name)))
-    for name in GENERAL:
-        setattr(Tensor, name, _general(_find(name)))
+    # The function itself is the method (it takes the tensor first): no wrapper, no cost.
+    for name in METHODS:
+        setattr(Tensor, name, _find(name))
     for alias, name in ALIASES.items():
         setattr(Tensor, alias, getattr(Tensor, name))
     for fn in (reshape, where, size, dim, nelement, add_, sub_, index_fill_, masked_fill_,

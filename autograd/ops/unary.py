@@ -197,24 +197,26 @@ class Clip(Op):
         return da * self._inside()
 
 
+# Integer input is computed in the default float dtype (`floating`), as in PyTorch; a float
+# tensor goes straight to the op (these functions run for every activation).
 def exp(a):
-    return Exp()(floating(a))
+    return Exp()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def log(a):
-    return Log()(floating(a))
+    return Log()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def sqrt(a):
-    return Sqrt()(floating(a))
+    return Sqrt()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def tanh(a):
-    return Tanh()(floating(a))
+    return Tanh()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def sigmoid(a):
-    return Sigmoid()(floating(a))
+    return Sigmoid()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def relu(a):
@@ -230,11 +232,11 @@ def abs(a):
 
 
 def sin(a):
-    return Sin()(floating(a))
+    return Sin()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def cos(a):
-    return Cos()(floating(a))
+    return Cos()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def clip(input, min=None, max=None, *, lo=None, hi=None):
