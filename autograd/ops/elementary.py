@@ -287,11 +287,60 @@ def logaddexp(input, other):
     return maximum(a, b) + log1p((-(a - b).abs()).exp())
 
 
+def exp2(input):
+    """2ᵃ."""
+    return 2.0 ** floating(input)
+
+
+def deg2rad(input):
+    return floating(input) * (np.pi / 180.0)
+
+
+def rad2deg(input):
+    return floating(input) * (180.0 / np.pi)
+
+
+def fmax(input, other):
+    """The elementwise maximum, where a NaN loses to a number."""
+    from .arithmetic import maximum, where
+
+    a, b = pair(input, other)
+    return maximum(where(a._data != a._data, b, a), where(b._data != b._data, a, b))
+
+
+def fmin(input, other):
+    """The elementwise minimum, where a NaN loses to a number."""
+    from .arithmetic import minimum, where
+
+    a, b = pair(input, other)
+    return minimum(where(a._data != a._data, b, a), where(b._data != b._data, a, b))
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN -> `nan`, ±inf -> `posinf`/`neginf` (the dtype's largest/smallest by default);
+    the gradient passes where the entry is kept."""
+    from .arithmetic import where
+
+    a = as_tensor(input)
+    if a._data.dtype.kind != "f":
+        return a
+    info = np.finfo(a._data.dtype)
+    x = a._data
+    a = where(x != x, nan, a)
+    a = where(x == np.inf, info.max if posinf is None else posinf, a)
+    return where(x == -np.inf, info.min if neginf is None else neginf, a)
+
+
 def _step(fn, input):
     a = as_tensor(input)
     if a._data.dtype.kind in "biu":  # an integer is its own floor, ceil, round and trunc
         return a * 1 if fn is not np.sign else Step(fn)(a)
     return Step(fn)(a)
+
+
+def sgn(input):
+    """sign, under its other name (PyTorch's for real tensors)."""
+    return sign(input)
 
 
 def sign(input):

@@ -6,6 +6,7 @@ forms) are written out here."""
 from .. import inplace
 from . import (
     arithmetic,
+    arrange,
     einsum,
     elementary,
     indexing,
@@ -21,7 +22,7 @@ from . import (
 from .views import _sizes
 
 _FAMILIES = (views, search, arithmetic, elementary, integer, linalg, reductions, scan, shape, unary,
-             indexing, einsum)
+             indexing, arrange, einsum)
 
 # x.NAME(...) is NAME(x, ...): each function takes the tensor first, so it is the method itself.
 METHODS = """exp log sqrt tanh sigmoid relu abs sin cos log10 log2 log1p expm1 rsqrt square sign
@@ -35,7 +36,8 @@ bitwise_right_shift logical_and logical_or matmul mm bmm mv dot outer view view_
 transpose swapaxes unsqueeze squeeze expand_dims flatten broadcast_to expand expand_as repeat
 split chunk unbind narrow select flip tril triu diagonal trace round index_select masked_select
 scatter scatter_add roll repeat_interleave diag unique bincount isnan isinf isfinite median
-kthvalue atan2 lerp logaddexp addmm baddbmm""".split()
+kthvalue atan2 lerp logaddexp addmm baddbmm movedim moveaxis take take_along_dim tile diff kron
+cross count_nonzero argwhere exp2 deg2rad rad2deg fmax fmin nan_to_num sgn""".split()
 
 ALIASES = {"sub": "subtract", "mul": "multiply", "true_divide": "divide", "pow": "power",
            "neg": "negative", "absolute": "abs", "arcsin": "asin", "arccos": "acos",

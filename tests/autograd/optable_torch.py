@@ -225,6 +225,24 @@ def _placing():
     ]
 
 
+def _arranging():
+    return [
+        Case("movedim", lambda a: a.movedim(0, -1), lambda a: np.moveaxis(a, 0, -1),
+             args(real(2, 3, 4))),
+        Case("take_along_dim", lambda a: ag.take_along_dim(a, ag.Tensor(PICK), 1),
+             lambda a: np.take_along_axis(a, PICK, 1), args(real(2, 3))),
+        Case("tile", lambda a: a.tile((2, 1)), lambda a: np.tile(a, (2, 1)), args(real(2, 3))),
+        Case("diff", lambda a: a.diff(n=2), lambda a: np.diff(a, 2), args(real(2, 4))),
+        Case("kron", lambda a, b: ag.kron(a, b), np.kron, args(real(2, 2), real(2, 3))),
+        Case("cross", lambda a, b: ag.cross(a, b, dim=1), lambda a, b: np.cross(a, b, axis=1),
+             args(real(2, 3), real(2, 3))),
+        Case("cdist", lambda a, b: ag.cdist(a, b), lambda a, b: np.sqrt(
+            ((a[:, None] - b[None]) ** 2).sum(-1)), args(real(3, 2), real(2, 2))),
+        Case("fmax", lambda a, b: ag.fmax(a, b), np.fmax, args(real(2, 3), real(2, 3))),
+        Case("exp2", lambda a: a.exp2(), np.exp2, args(real(2, 3))),
+    ]
+
+
 def _np_put(a, b, pick):
     out = a.copy()
     np.put_along_axis(out, pick, b, 1)
@@ -310,5 +328,5 @@ def _products():
 
 
 def torch_cases():
-    return [*_reductions(), *_scans_and_sorts(), *_shapes(), *_placing(), *_elementwise(),
-            *_products()]
+    return [*_reductions(), *_scans_and_sorts(), *_shapes(), *_placing(), *_arranging(),
+            *_elementwise(), *_products()]
