@@ -94,6 +94,8 @@ def broadcast_tensors(*tensors):
 
 
 def _at_least(n, tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
     out = []
     for t in tensors:
         t = as_tensor(t)
@@ -105,18 +107,15 @@ def _at_least(n, tensors):
 
 
 def atleast_1d(*tensors):
-    return _at_least(1, tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple))
-                     else tensors)
+    return _at_least(1, tensors)
 
 
 def atleast_2d(*tensors):
-    return _at_least(2, tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple))
-                     else tensors)
+    return _at_least(2, tensors)
 
 
 def atleast_3d(*tensors):
-    return _at_least(3, tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple))
-                     else tensors)
+    return _at_least(3, tensors)
 
 
 def column_stack(tensors):
