@@ -102,6 +102,7 @@ from .integer import (
     remainder,
 )
 from .linalg import addmm, baddbmm, bmm, dot, linear, matmul, mm, mv, outer, tensordot
+from .matrix import det, inverse, logdet
 from .reductions import (
     log_softmax,
     logsumexp,
@@ -197,22 +198,22 @@ __all__ = [
     "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bmm",
     "broadcast_tensors", "broadcast_to", "cat", "cdist", "ceil", "chunk", "clamp", "clip", "clone",
     "column_stack", "compare", "concatenate", "contiguous", "cos", "cosh", "count_nonzero",
-    "cross", "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "diag", "diagonal", "diff", "div",
-    "divide", "dot", "einsum", "eq", "exp", "exp2", "expand", "expand_as", "expand_dims", "expm1",
-    "flatten", "flip", "floor", "floor_divide", "fmax", "fmin", "fmod", "frac", "gather", "ge",
-    "getitem", "gt", "histogram", "hstack", "index_put", "index_select", "isfinite", "isinf",
-    "isnan", "kron", "kthvalue", "le", "leaky_relu", "lerp", "linear", "log", "log10", "log1p",
-    "log2", "log_softmax", "logaddexp", "logical_and", "logical_not", "logical_or", "logsumexp",
-    "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "median", "meshgrid",
-    "min", "minimum", "mm", "moveaxis", "movedim", "mul", "multiply", "mv", "nan_to_num", "narrow",
-    "ne", "neg", "negative", "nonzero", "norm", "outer", "permute", "pow", "power", "prod",
-    "rad2deg", "ravel", "reciprocal", "relu", "remainder", "repeat", "repeat_interleave",
-    "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "select", "sgn", "sigmoid",
-    "sign", "sin", "sinh", "softmax", "sort", "split", "sqrt", "square", "squeeze", "stack", "std",
-    "std_mean", "sub", "subtract", "sum", "sum_to", "swapaxes", "swapdims", "t", "take",
-    "take_along_dim", "tan", "tanh", "tensordot", "tile", "topk", "trace", "transpose", "tril",
-    "triu", "true_divide", "trunc", "unbind", "unique", "unsqueeze", "var", "var_mean", "view",
-    "view_as", "vstack", "where"
+    "cross", "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "det", "diag", "diagonal", "diff",
+    "div", "divide", "dot", "einsum", "eq", "exp", "exp2", "expand", "expand_as", "expand_dims",
+    "expm1", "flatten", "flip", "floor", "floor_divide", "fmax", "fmin", "fmod", "frac", "gather",
+    "ge", "getitem", "gt", "histogram", "hstack", "index_put", "index_select", "inverse",
+    "isfinite", "isinf", "isnan", "kron", "kthvalue", "le", "leaky_relu", "lerp", "linear", "log",
+    "log10", "log1p", "log2", "log_softmax", "logaddexp", "logdet", "logical_and", "logical_not",
+    "logical_or", "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum",
+    "mean", "median", "meshgrid", "min", "minimum", "mm", "moveaxis", "movedim", "mul", "multiply",
+    "mv", "nan_to_num", "narrow", "ne", "neg", "negative", "nonzero", "norm", "outer", "permute",
+    "pow", "power", "prod", "rad2deg", "ravel", "reciprocal", "relu", "remainder", "repeat",
+    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "select",
+    "sgn", "sigmoid", "sign", "sin", "sinh", "softmax", "sort", "split", "sqrt", "square",
+    "squeeze", "stack", "std", "std_mean", "sub", "subtract", "sum", "sum_to", "swapaxes",
+    "swapdims", "t", "take", "take_along_dim", "tan", "tanh", "tensordot", "tile", "topk", "trace",
+    "transpose", "tril", "triu", "true_divide", "trunc", "unbind", "unique", "unsqueeze", "var",
+    "var_mean", "view", "view_as", "vstack", "where"
 ]
 
 from .methods import install as _install  # noqa: E402

@@ -12,6 +12,7 @@ from . import (
     indexing,
     integer,
     linalg,
+    matrix,
     reductions,
     scan,
     search,
@@ -22,7 +23,7 @@ from . import (
 from .views import _sizes
 
 _FAMILIES = (views, search, arithmetic, elementary, integer, linalg, reductions, scan, shape, unary,
-             indexing, arrange, einsum)
+             indexing, arrange, matrix, einsum)
 
 # x.NAME(...) is NAME(x, ...): each function takes the tensor first, so it is the method itself.
 METHODS = """exp log sqrt tanh sigmoid relu abs sin cos log10 log2 log1p expm1 rsqrt square sign
@@ -37,7 +38,8 @@ transpose swapaxes unsqueeze squeeze expand_dims flatten broadcast_to expand exp
 split chunk unbind narrow select flip tril triu diagonal trace round index_select masked_select
 scatter scatter_add roll repeat_interleave diag unique bincount isnan isinf isfinite median
 kthvalue atan2 lerp logaddexp addmm baddbmm movedim moveaxis take take_along_dim tile diff kron
-cross count_nonzero argwhere exp2 deg2rad rad2deg fmax fmin nan_to_num sgn""".split()
+cross count_nonzero argwhere exp2 deg2rad rad2deg fmax fmin nan_to_num sgn inverse det logdet
+""".split()
 
 ALIASES = {"sub": "subtract", "mul": "multiply", "true_divide": "divide", "pow": "power",
            "neg": "negative", "absolute": "abs", "arcsin": "asin", "arccos": "acos",

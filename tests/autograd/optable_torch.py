@@ -299,6 +299,12 @@ def _elementwise():
     ]
 
 
+def _well_conditioned(*shape):
+    """Square matrices near the identity (…, n, n): invertible, with positive determinant."""
+    *batch, n = shape
+    return lambda rng: np.eye(n) + 0.3 * rng.standard_normal((*batch, n, n))
+
+
 def _products():
     return [
         Case("mm", lambda a, b: a.mm(b), np.matmul, args(real(2, 3), real(3, 4))),
@@ -322,6 +328,13 @@ def _products():
              args(real(2, 3), real(3, 2))),
         Case("addmm", lambda c, a, b: ag.addmm(c, a, b, beta=0.5, alpha=2.0),
              lambda c, a, b: 0.5 * c + 2.0 * (a @ b), args(real(2, 2), real(2, 3), real(3, 2))),
+        Case("inverse", lambda a: a.inverse(), np.linalg.inv, args(_well_conditioned(3))),
+        Case("inverse[batched]", lambda a: ag.inverse(a), np.linalg.inv,
+             args(_well_conditioned(2, 2))),
+        Case("det", lambda a: a.det(), np.linalg.det, args(_well_conditioned(3))),
+        Case("det[batched]", lambda a: ag.det(a), np.linalg.det, args(_well_conditioned(2, 3))),
+        Case("logdet", lambda a: ag.logdet(a), lambda a: np.log(np.linalg.det(a)),
+             args(_well_conditioned(3))),
         Case("einsum[outer]", lambda a, b: ag.einsum("i,j->ij", a, b), np.outer,
              args(real(3), real(2))),
     ]

@@ -17,6 +17,7 @@ V = rng.standard_normal(4).astype(np.float32)
 POS = rng.uniform(0.5, 2.0, (3, 4)).astype(np.float32)
 INTS = np.array([[5, -3, 7], [-8, 2, 0]], dtype=np.int64)
 PICK = np.array([[0, 2], [1, 1]])
+WELL = (np.eye(3) + 0.3 * rng.standard_normal((3, 3))).astype(np.float32)
 ODD = np.array([np.inf, np.nan, -np.inf, 1.0], dtype=np.float32)
 Z = np.array([[1.5, 0.0, -2.0, 3.0], [0.0, 0.0, 2.0, 1.0]], dtype=np.float32)  # zeros in prod
 
@@ -263,6 +264,8 @@ CASES = {
     "histogram": (lambda m, x: list(m.histogram(x.detach(), bins=4)), X),
     "resize_": (lambda m, x: x.detach().clone().resize_(2, 6), X),
     "isnan isinf isfinite": (lambda m, x: [x.isnan(), m.isinf(x), x.isfinite()], ODD),
+    "inverse det logdet": (lambda m, x: [x.inverse(), m.det(x), (x @ x.mT).logdet(),
+                                         m.inverse(x.unsqueeze(0).expand(2, 3, 3))], WELL),
     # --- indexing ------------------------------------------------------------------------------
     "x[1, :, idx] int with index": (lambda m, x: x[1, :, make(m, PICK, False)], X3),
     "x[idx, 0]": (lambda m, x: x[[2, 0, 2], 0], X),
