@@ -22,60 +22,16 @@ from .mode import (
     set_grad_enabled,
 )
 from .op import Op
-from .ops import (
-    abs,
-    add,
-    astype,
-    broadcast_to,
-    clip,
-    concatenate,
-    cos,
-    divide,
-    exp,
-    expand_dims,
-    flatten,
-    leaky_relu,
-    linear,
-    log,
-    log_softmax,
-    logsumexp,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    multiply,
-    negative,
-    power,
-    relu,
-    reshape,
-    sigmoid,
-    sin,
-    softmax,
-    sqrt,
-    squeeze,
-    stack,
-    std,
-    subtract,
-    sum,
-    tanh,
-    transpose,
-    var,
-    where,
-)
+from .ops import *  # noqa: F403  (every op function, under PyTorch's and NumPy's names)
+from .ops import __all__ as _op_names
 from .ops import sliding_windows as sliding_windows
 from .reverse import grad
 from .shapes import ShapeError
 from .tensor import Tensor
 
 __all__ = [
-    "GradcheckError", "Op", "ShapeError", "Tensor", "abs", "add", "astype", "broadcast_to", "clip",
-    "concatenate", "cos", "detect_anomaly", "divide", "enable_grad", "exp", "expand_dims",
-    "flatten", "get_default_dtype", "grad", "gradcheck", "hessian", "is_anomaly_enabled",
-    "is_grad_enabled", "jacobian", "jvp", "leaky_relu", "linear", "log", "log_softmax",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "multiply", "negative",
-    "no_grad", "power", "relu", "reshape", "set_default_dtype", "set_detect_anomaly",
-    "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "std", "subtract",
-    "sum", "tanh", "toposort", "transpose", "var", "viz", "vjp", "where",
+    "GradcheckError", "Op", "ShapeError", "Tensor", "detect_anomaly", "enable_grad",
+    "get_default_dtype", "grad", "gradcheck", "hessian", "is_anomaly_enabled", "is_grad_enabled",
+    "jacobian", "jvp", "no_grad", "set_default_dtype", "set_detect_anomaly", "set_grad_enabled",
+    "toposort", "viz", "vjp", *_op_names,
 ]

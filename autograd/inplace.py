@@ -98,7 +98,7 @@ def setitem(x, index, value, name="setitem"):
     from .ops.shape import _normalize_index, index_put
 
     if not _tracked(x, value):
-        index = _normalize_index(index)
+        index = _normalize_index(index, x.shape)
         array = value._data if isinstance(value, Tensor) else value
         try:
             x._data[index] = array

@@ -128,8 +128,6 @@ class Tensor:
     shape = property(lambda self: self._data.shape)
     ndim = property(lambda self: self._data.ndim)
     dtype = property(lambda self: self._data.dtype)
-    size = property(lambda self: self._data.size)
-
     def numel(self):
         return self._data.size
 
@@ -252,6 +250,52 @@ class Tensor:
     def __ne__(self, other):
         return _ops.compare(np.not_equal, self, other)
 
+    # Integer and bitwise operators (PyTorch semantics: % takes the divisor's sign).
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _ops.remainder(other, self)
+
+    def __and__(self, other):
+        return _ops.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return _ops.bitwise_and(other, self)
+
+    def __or__(self, other):
+        return _ops.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return _ops.bitwise_or(other, self)
+
+    def __xor__(self, other):
+        return _ops.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return _ops.bitwise_xor(other, self)
+
+    def __lshift__(self, other):
+        return _ops.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return _ops.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other):
+        return _ops.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return _ops.bitwise_right_shift(other, self)
+
+    def __invert__(self):
+        return _ops.bitwise_not(self)
+
     def __getitem__(self, index):
         return _ops.getitem(self, index)
 
@@ -274,11 +318,26 @@ class Tensor:
     def __ipow__(self, other):
         return inplace.update(self, _ops.power, other, "**=")
 
-    def add_(self, other):
-        return inplace.update(self, _ops.add, other, "add_")
+    def __ifloordiv__(self, other):
+        return inplace.update(self, _ops.floor_divide, other, "//=")
 
-    def sub_(self, other):
-        return inplace.update(self, _ops.subtract, other, "sub_")
+    def __imod__(self, other):
+        return inplace.update(self, _ops.remainder, other, "%=")
+
+    def __iand__(self, other):
+        return inplace.update(self, _ops.bitwise_and, other, "&=")
+
+    def __ior__(self, other):
+        return inplace.update(self, _ops.bitwise_or, other, "|=")
+
+    def __ixor__(self, other):
+        return inplace.update(self, _ops.bitwise_xor, other, "^=")
+
+    def __ilshift__(self, other):
+        return inplace.update(self, _ops.bitwise_left_shift, other, "<<=")
+
+    def __irshift__(self, other):
+        return inplace.update(self, _ops.bitwise_right_shift, other, ">>=")
 
     def mul_(self, other):
         return inplace.update(self, _ops.multiply, other, "mul_")
@@ -295,97 +354,12 @@ class Tensor:
     def copy_(self, src):
         return inplace.setitem(self, Ellipsis, src, "copy_")
 
-    # --- functions as methods ----------------------------------------------------------
-    def exp(self):
-        return _ops.exp(self)
-
-    def log(self):
-        return _ops.log(self)
-
-    def sqrt(self):
-        return _ops.sqrt(self)
-
-    def tanh(self):
-        return _ops.tanh(self)
-
-    def sigmoid(self):
-        return _ops.sigmoid(self)
-
-    def relu(self):
-        return _ops.relu(self)
-
-    def leaky_relu(self, slope=0.01):
-        return _ops.leaky_relu(self, slope)
-
-    def abs(self):
-        return _ops.abs(self)
-
-    def sin(self):
-        return _ops.sin(self)
-
-    def cos(self):
-        return _ops.cos(self)
-
-    def clip(self, lo=None, hi=None):
-        return _ops.clip(self, lo, hi)
-
-    def maximum(self, other):
-        return _ops.maximum(self, other)
-
-    def minimum(self, other):
-        return _ops.minimum(self, other)
-
-    def astype(self, dtype):
-        return _ops.astype(self, dtype)
-
-    def sum(self, axis=None, keepdims=False):
-        return _ops.sum(self, axis, keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return _ops.mean(self, axis, keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return _ops.max(self, axis, keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return _ops.min(self, axis, keepdims)
-
-    def var(self, axis=None, keepdims=False, ddof=0):
-        return _ops.var(self, axis, keepdims, ddof)
-
-    def std(self, axis=None, keepdims=False, ddof=0):
-        return _ops.std(self, axis, keepdims, ddof)
-
-    def logsumexp(self, axis=None, keepdims=False):
-        return _ops.logsumexp(self, axis, keepdims)
-
-    def softmax(self, axis=-1):
-        return _ops.softmax(self, axis)
-
-    def log_softmax(self, axis=-1):
-        return _ops.log_softmax(self, axis)
-
-    def reshape(self, *shape):
-        return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
-
-    def transpose(self, *axes):
-        return _ops.transpose(self, (axes[0] if len(axes) == 1 else axes) or None)
-
+    # --- methods ------------------------------------------------------------------------
+    # Every other math, shape and reduction method is `ag.NAME(x, ...)` under its other
+    # spelling, installed by autograd/ops/methods.py.
     @property
     def T(self):
         return _ops.transpose(self)
-
-    def squeeze(self, axis=None):
-        return _ops.squeeze(self, axis)
-
-    def expand_dims(self, axis):
-        return _ops.expand_dims(self, axis)
-
-    def flatten(self):
-        return _ops.flatten(self)
-
-    def broadcast_to(self, shape):
-        return _ops.broadcast_to(self, shape)
 
 
 from . import inplace  # noqa: E402  (these import Tensor, so they load after it)

@@ -239,7 +239,7 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
     _check_reduction(reduction, "binary_cross_entropy")
     p = _as_input(input, "binary_cross_entropy")
     t = _as_target(target, p, "binary_cross_entropy")
-    if p.size and not ((p._data >= 0) & (p._data <= 1)).all():
+    if p.numel() and not ((p._data >= 0) & (p._data <= 1)).all():
         raise ValueError(f"binary_cross_entropy: input must hold probabilities in [0, 1], got "
                          f"values from {np.nanmin(p._data)} to {np.nanmax(p._data)}"
                          f"{' and NaN' if np.isnan(p._data).any() else ''}; for logits use "

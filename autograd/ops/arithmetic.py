@@ -5,9 +5,9 @@ rule below sees inputs of the output's shape (or constants) and never thinks abo
 import numpy as np
 
 from ..op import Op
-from ..shapes import broadcast_shapes
+from ..shapes import ShapeError, broadcast_shapes
 from ..tensor import Tensor
-from ._util import as_tensor, const, pair
+from ._util import as_tensor, const, floating, pair, scalar
 from .unary import log
 
 
@@ -236,12 +236,19 @@ def _zero(like):
     return const(0.0, like.dtype)
 
 
-def add(a, b):
-    return Add()(*pair(a, b))
+def add(input, other, alpha=1):
+    """a + alpha·b. (`alpha` is not keyword-only, as in PyTorch, because a keyword-only
+    default costs a dict lookup on every call, and `+` calls this.)"""
+    if alpha != 1:
+        other = multiply(other, alpha)
+    return Add()(*pair(input, other))
 
 
-def subtract(a, b):
-    return Subtract()(*pair(a, b))
+def subtract(input, other, alpha=1):
+    """a - alpha·b."""
+    if alpha != 1:
+        other = multiply(other, alpha)
+    return Subtract()(*pair(input, other))
 
 
 def multiply(a, b):
@@ -249,11 +256,16 @@ def multiply(a, b):
 
 
 def divide(a, b):
-    if isinstance(b, Tensor) and isinstance(a, (int, float)) and not isinstance(a, bool):
+    """True division: integers divide in the default float dtype, as in PyTorch."""
+    if isinstance(b, Tensor) and isinstance(a, (int, float)) and not isinstance(a, bool) \
+            and b._data.dtype.kind == "f":
         # PyTorch computes number / tensor as reciprocal(tensor) · number: the values and
         # the gradient's edges (0 / x at a tiny x) follow from that.
         return multiply(power(b, -1.0), a)
-    return Divide()(*pair(a, b))
+    a, b = pair(a, b)
+    if a._data.dtype.kind in "biu":
+        a, b = floating(a), floating(b)
+    return Divide()(a, b)
 
 
 def power(a, b):
@@ -272,12 +284,42 @@ def minimum(a, b):
     return Minimum()(*pair(a, b))
 
 
-def where(cond, a, b):
-    """Elementwise choice; `cond` is a bool array or Tensor and gets no gradient."""
-    cond = np.asarray(cond._data if isinstance(cond, Tensor) else cond, dtype=bool)
-    a, b = pair(a, b)
+def where(condition, input=None, other=None):
+    """Elementwise choice `input` where `condition` else `other`; `condition` is a bool array
+    or Tensor and gets no gradient. Python numbers follow `ag.tensor` (where(c, 1, 3) is
+    int64). With the condition alone: the positions where it holds, one index tensor per
+    dim (as `nonzero(as_tuple=True)`)."""
+    cond = np.asarray(condition._data if isinstance(condition, Tensor) else condition,
+                      dtype=bool)
+    if input is None and other is None:
+        from .search import nonzero
+
+        return nonzero(cond, as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where: give both input and other, or the condition alone")
+    a, b = pair(input, other)
     broadcast_shapes("where", cond.shape, a.shape, b.shape)
     return Where(cond)(a, b)
+
+
+def masked_fill(input, mask, value):
+    """`input` with `value` wherever `mask` is True; `value` (a number or 0-d tensor) takes
+    input's dtype, and `mask` must broadcast to input's shape."""
+    a = as_tensor(input)
+    mask = np.asarray(mask._data if isinstance(mask, Tensor) else mask)
+    if mask.dtype != bool:
+        raise TypeError(f"masked_fill: the mask must be bool, got {mask.dtype}")
+    if broadcast_shapes("masked_fill", a.shape, mask.shape) != a.shape:
+        raise ShapeError(f"masked_fill: mask of shape {mask.shape} does not broadcast to the "
+                         f"input's shape {a.shape}")
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise ShapeError(f"masked_fill: value must be a number or a 0-d tensor, got shape "
+                             f"{value.shape}")
+        value = astype(value, a.dtype)
+    else:
+        value = scalar(value, a.dtype)
+    return Where(mask)(value, a)
 
 
 def astype(a, dtype):
@@ -296,3 +338,27 @@ def compare(ufunc, a, b):
     if a.shape != b.shape:
         broadcast_shapes(ufunc.__name__, a.shape, b.shape)
     return Tensor._make(ufunc(a._data, b._data))
+
+
+def eq(input, other):
+    return compare(np.equal, input, other)
+
+
+def ne(input, other):
+    return compare(np.not_equal, input, other)
+
+
+def lt(input, other):
+    return compare(np.less, input, other)
+
+
+def le(input, other):
+    return compare(np.less_equal, input, other)
+
+
+def gt(input, other):
+    return compare(np.greater, input, other)
+
+
+def ge(input, other):
+    return compare(np.greater_equal, input, other)

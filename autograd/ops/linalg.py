@@ -115,3 +115,77 @@ def matmul(a, b):
             raise ShapeError(f"matmul: cannot multiply {a.shape} by {b.shape} "
                              "(batch axes do not broadcast)") from None
     return MatMul()(a, b)
+
+
+def mm(input, mat2):
+    """The product of two matrices (no broadcasting, as in PyTorch)."""
+    a, b = pair(input, mat2)
+    if a.ndim != 2 or b.ndim != 2:
+        raise ShapeError(f"mm: expects two matrices, got shapes {a.shape} and {b.shape}")
+    return matmul(a, b)
+
+
+def bmm(input, mat2):
+    """Batched matrix products: (B, n, m) @ (B, m, p) -> (B, n, p)."""
+    a, b = pair(input, mat2)
+    if a.ndim != 3 or b.ndim != 3 or a.shape[0] != b.shape[0]:
+        raise ShapeError(f"bmm: expects two batches of matrices of one batch size, got shapes "
+                         f"{a.shape} and {b.shape}")
+    return matmul(a, b)
+
+
+def mv(input, vec):
+    a, b = pair(input, vec)
+    if a.ndim != 2 or b.ndim != 1:
+        raise ShapeError(f"mv: expects a matrix and a vector, got shapes {a.shape} and {b.shape}")
+    return matmul(a, b)
+
+
+def dot(input, other):
+    """Σ aᵢbᵢ of two vectors of one length."""
+    a, b = pair(input, other)
+    if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
+        raise ShapeError(f"dot: expects two vectors of one length, got shapes {a.shape} and "
+                         f"{b.shape}")
+    return matmul(a, b)
+
+
+def outer(input, vec2):
+    """outᵢⱼ = aᵢ·bⱼ of two vectors."""
+    a, b = pair(input, vec2)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ShapeError(f"outer: expects two vectors, got shapes {a.shape} and {b.shape}")
+    return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta·input + alpha·(mat1 @ mat2)."""
+    return _scaled(input, beta) + _scaled(mm(mat1, mat2), alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta·input + alpha·(batch1 @ batch2), batch by batch."""
+    return _scaled(input, beta) + _scaled(bmm(batch1, batch2), alpha)
+
+
+def _scaled(x, factor):
+    return x if factor == 1 else x * factor
+
+
+def tensordot(a, b, dims=2):
+    """Σ over the last `dims` dims of a and the first `dims` of b (or the listed pairs)."""
+    from .einsum import einsum
+
+    a, b = pair(a, b)
+    if isinstance(dims, int):
+        dims = (list(range(a.ndim - dims, a.ndim)), list(range(dims)))
+    da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+    da, db = [d % a.ndim for d in da], [d % b.ndim for d in db]
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    sa = [next(letters) for _ in range(a.ndim)]
+    sb = [next(letters) for _ in range(b.ndim)]
+    for i, j in zip(da, db):
+        sb[j] = sa[i]
+    out = [c for i, c in enumerate(sa) if i not in da] + [c for j, c in enumerate(sb)
+                                                         if j not in db]
+    return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", a, b)

@@ -1,12 +1,16 @@
 """Reductions over axes. The reverse rule of each reshapes the cotangent back to the
 keepdims shape and broadcasts it over the reduced axes; mean, var and std are compositions."""
 
+import builtins
+
 import numpy as np
 
 from ..op import Op
-from ..shapes import normalize_axes, reduced_shape
-from ._util import as_tensor, const
-from .arithmetic import where
+from ..shapes import reduced_shape
+from ..tensor import Tensor
+from ._dialect import UNSET, dims, single
+from ._util import as_tensor, const, floating
+from .arithmetic import astype, where
 from .shape import broadcast_to, reshape
 
 
@@ -178,6 +182,91 @@ class LogSumExp(_Reduction):
         return Sum(self.axis, self.keepdims)(da * self._softmax(out))
 
 
+class Prod(_Reduction):
+    """out = Π_axis a      vjp: g·Π_{others}      jvp: Σ_axis da·Π_{others}
+
+    Π_{others} (the product of every other entry of the slice) is out / a where no entry is
+    0; otherwise it is the product of the entries before times the product of those after,
+    two running products, which stay exact (and differentiable) with zeros.
+    """
+
+    __slots__ = ()
+
+    def forward(self, a):
+        return np.prod(a, axis=self.axis, keepdims=self.keepdims)
+
+    def _others(self, out):
+        a = self.inputs[0]
+        if (a._data != 0).all():
+            kept = out if self.keepdims else reshape(out, reduced_shape(a.shape, self.axis))
+            return kept / a
+        from .scan import Cumprod
+        from .shape import concatenate, transpose
+        from .views import Flip
+
+        rest = tuple(i for i in range(a.ndim) if i not in self.axis)
+        order = rest + self.axis
+        moved = transpose(a, order)
+        rows = reshape(moved, moved.shape[:len(rest)] + (-1,))  # (..., n): one slice a row
+        last = rows.ndim - 1
+
+        def before(x):  # Π_{i<k} x_i along the last axis
+            ones = const(np.ones(x.shape[:-1] + (1,)), x.dtype)
+            return Cumprod(last)(concatenate([ones, x[..., :-1]], last))
+
+        def flip(x):
+            return Flip((last,))(x)
+
+        others = reshape(before(rows) * flip(before(flip(rows))), moved.shape)
+        return transpose(others, tuple(np.argsort(order).tolist()))
+
+    def vjp(self, out, g):
+        return (self._spread(g) * self._others(out),)
+
+    def jvp(self, out, da):
+        return Sum(self.axis, self.keepdims)(da * self._others(out))
+
+
+class Norm(_Reduction):
+    """out = (Σ_axis |a|ᵖ)^(1/p)      vjp: g·w      jvp: Σ_axis da·w
+
+    w = sign(a)·|a|^(p-1) / out^(p-1) (a / out for p = 2), taken as 0 where out = 0: the
+    subgradient PyTorch picks at the kink, so the norm of a zero vector has gradient 0.
+    """
+
+    __slots__ = ("p",)
+
+    def __init__(self, p, axis, keepdims):
+        super().__init__(axis, keepdims)
+        self.p = p
+
+    def forward(self, a):
+        m = np.abs(a)
+        if self.p == 2:
+            return np.sqrt(np.sum(m * m, axis=self.axis, keepdims=self.keepdims))
+        return np.sum(m ** self.p, axis=self.axis, keepdims=self.keepdims) ** (1.0 / self.p)
+
+    def _weight(self, out):
+        a, p = self.inputs[0], self.p
+        if not self.keepdims:
+            out = reshape(out, reduced_shape(a.shape, self.axis))
+        zero = out._data == 0
+        safe = where(zero, 1.0, out)
+        if p == 2:
+            w = a / safe
+        elif p == 1:
+            w = const(np.sign(a._data), a.dtype)
+        else:
+            w = const(np.sign(a._data), a.dtype) * a.abs() ** (p - 1) / safe ** (p - 1)
+        return where(zero, 0.0, w)
+
+    def vjp(self, out, g):
+        return (self._spread(g) * self._weight(out),)
+
+    def jvp(self, out, da):
+        return Sum(self.axis, self.keepdims)(da * self._weight(out))
+
+
 class LogSoftmax(Op):
     """out = a - logsumexp_axis(a)      vjp: g - softmax·Σ_axis g      jvp: da - Σ_axis softmax·da
 
@@ -219,65 +308,127 @@ def _finite_max(a, axis):
     return np.where(np.isfinite(m), m, 0)
 
 
-def sum(a, axis=None, keepdims=False):
-    a = as_tensor(a)
-    return Sum(normalize_axes("sum", axis, a.ndim), keepdims)(a)
+def sum(input, dim=None, keepdim=None, *, dtype=None, axis=UNSET, keepdims=UNSET):
+    """Σ over `dim` (all by default); `dtype=` casts first, as PyTorch's does."""
+    a = as_tensor(input) if dtype is None else astype(input, dtype)
+    axes, keep, _ = dims("sum", a.ndim, dim, keepdim, axis, keepdims)
+    return Sum(axes, keep)(a)
 
 
-def mean(a, axis=None, keepdims=False):
-    a = as_tensor(a)
-    axes = normalize_axes("mean", axis, a.ndim)
-    count = int(np.prod([a.shape[i] for i in axes]))
-    if count == 0:
-        raise ValueError(f"mean: cannot average over zero elements of a tensor of shape "
-                         f"{a.shape}")
-    return Sum(axes, keepdims)(a) * (1.0 / count)
+def mean(input, dim=None, keepdim=None, *, dtype=None, axis=UNSET, keepdims=UNSET):
+    """Σ / count over `dim`; integer input is averaged in the default float dtype, and an
+    average over zero elements is NaN (PyTorch's answer)."""
+    a = floating(input) if dtype is None else astype(input, dtype)
+    axes, keep, _ = dims("mean", a.ndim, dim, keepdim, axis, keepdims)
+    count = _count(a, axes)
+    return Sum(axes, keep)(a) * (1.0 / count if count else float("nan"))
 
 
-def max(a, axis=None, keepdims=False):
-    a = as_tensor(a)
-    return Max(normalize_axes("max", axis, a.ndim), keepdims, axis is None and not keepdims)(a)
+def var(input, dim=None, unbiased=None, keepdim=None, *, correction=None, axis=UNSET,
+        keepdims=UNSET, ddof=UNSET):
+    """Σ (a - mean)² / max(0, N - correction) over `dim`.
+
+    The PyTorch spelling is unbiased by default (correction=1; `unbiased=False` means 0); a
+    NumPy-spelled call (`axis=`, `keepdims=` or `ddof=`) defaults to ddof=0, as NumPy does.
+    N ≤ correction gives inf, or NaN for 0/0, as in PyTorch.
+    """
+    a = floating(input)
+    axes, keep, numpy_spelled = dims("var", a.ndim, dim, keepdim, axis, keepdims)
+    c = _correction("var", unbiased, correction, ddof, numpy_spelled)
+    divisor = builtins.max(0, _count(a, axes) - c)
+    if divisor:  # one primitive: its rule is finite at a constant input (0, as PyTorch)
+        return Var(axes, keep, c)(a)
+    centred = a - mean(a, axes, True)
+    total = Sum(axes, keep)(centred * centred)
+    if divisor:
+        return total * (1.0 / divisor)
+    with np.errstate(invalid="ignore"):
+        return total * float("inf")
 
 
-def min(a, axis=None, keepdims=False):
-    a = as_tensor(a)
-    return Min(normalize_axes("min", axis, a.ndim), keepdims, axis is None and not keepdims)(a)
+def std(input, dim=None, unbiased=None, keepdim=None, *, correction=None, axis=UNSET,
+        keepdims=UNSET, ddof=UNSET):
+    """√var, with var's spellings and defaults."""
+    a = floating(input)
+    axes, keep, numpy_spelled = dims("std", a.ndim, dim, keepdim, axis, keepdims)
+    c = _correction("std", unbiased, correction, ddof, numpy_spelled)
+    if _count(a, axes) - c > 0:  # one primitive: gradient 0 at a constant input, as PyTorch
+        return Std(axes, keep, c)(a)
+    return var(input, dim, unbiased, keepdim, correction=correction, axis=axis,
+               keepdims=keepdims, ddof=ddof).sqrt()
 
 
-def var(a, axis=None, keepdims=False, ddof=0):
-    """Σ (a - mean)² / (n - ddof) over the axes."""
-    a = as_tensor(a)
-    axes = normalize_axes("var", axis, a.ndim)
-    _degrees_of_freedom("var", a, axes, ddof)
-    return Var(axes, keepdims, ddof)(a)
+def var_mean(input, dim=None, unbiased=None, keepdim=None, *, correction=None):
+    """(var, mean) over `dim`, var with var's defaults."""
+    return (var(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim))
 
 
-def std(a, axis=None, keepdims=False, ddof=0):
-    a = as_tensor(a)
-    axes = normalize_axes("std", axis, a.ndim)
-    _degrees_of_freedom("std", a, axes, ddof)
-    return Std(axes, keepdims, ddof)(a)
+def std_mean(input, dim=None, unbiased=None, keepdim=None, *, correction=None):
+    """(std, mean) over `dim`, std with std's defaults."""
+    return (std(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim))
 
 
-def _degrees_of_freedom(name, a, axes, ddof):
-    count = int(np.prod([a.shape[i] for i in axes]))
-    if count - ddof <= 0:
-        raise ValueError(f"{name}: {count} elements with ddof={ddof} leave no degrees of "
-                         "freedom")
+def _count(a, axes):
+    return int(np.prod([a.shape[i] for i in axes]))
 
 
-def logsumexp(a, axis=None, keepdims=False):
-    a = as_tensor(a)
-    return LogSumExp(normalize_axes("logsumexp", axis, a.ndim), keepdims)(a)
+def _correction(call, unbiased, correction, ddof, numpy_spelled):
+    given = [n for n, v in (("unbiased", unbiased), ("correction", correction)) if v is not None]
+    if ddof is not UNSET:
+        given.append("ddof")
+    if len(given) > 1:
+        raise TypeError(f"{call}: got both {given[0]}= and {given[1]}=; give one")
+    if ddof is not UNSET:
+        return ddof
+    if correction is not None:
+        return correction
+    if unbiased is not None:
+        return int(bool(unbiased))
+    return 0 if numpy_spelled else 1
 
 
-def log_softmax(a, axis=-1):
-    """The log-probabilities a - logsumexp(a) along `axis`, stable for any size of input."""
-    a = as_tensor(a)
-    return LogSoftmax(normalize_axes("log_softmax", axis, a.ndim))(a)
+def logsumexp(input, dim=None, keepdim=None, *, axis=UNSET, keepdims=UNSET):
+    a = floating(input)
+    axes, keep, _ = dims("logsumexp", a.ndim, dim, keepdim, axis, keepdims)
+    return LogSumExp(axes, keep)(a)
 
 
-def softmax(a, axis=-1):
+def log_softmax(input, dim=None, *, dtype=None, axis=UNSET, _call="log_softmax"):
+    """The log-probabilities a - logsumexp(a) along `dim` (the last by default), stable for
+    any size of input. A 0-d tensor is its own only entry: its log-probability is 0."""
+    a = floating(input) if dtype is None else astype(input, dtype)
+    d = single(_call, a.ndim, dim, axis, default=-1 % builtins.max(a.ndim, 1))
+    return LogSoftmax((d,) if a.ndim else ())(a)
+
+
+def softmax(input, dim=None, *, dtype=None, axis=UNSET):
     """exp(log_softmax(a)): never overflows, and rows sum to 1."""
-    a = as_tensor(a)
-    return LogSoftmax(normalize_axes("softmax", axis, a.ndim))(a).exp()
+    return log_softmax(input, dim, dtype=dtype, axis=axis, _call="softmax").exp()
+
+
+def prod(input, dim=None, keepdim=None, *, dtype=None, axis=UNSET, keepdims=UNSET):
+    a = as_tensor(input) if dtype is None else astype(input, dtype)
+    axes, keep, _ = dims("prod", a.ndim, dim, keepdim, axis, keepdims)
+    if a._data.dtype.kind in "biu":  # integers multiply in int64, as in PyTorch
+        return Tensor._make(np.prod(a._data, axis=axes, keepdims=keep, dtype=np.int64))
+    return Prod(axes, keep)(a)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None, *, axis=UNSET, keepdims=UNSET):
+    """The p-norm over `dim` (all entries by default): (Σ|a|ᵖ)^(1/p); "fro" is p = 2,
+    ±inf the largest/smallest |a|, 0 the count of non-zero entries."""
+    a = floating(input) if dtype is None else astype(input, dtype)
+    axes, keep, _ = dims("norm", a.ndim, dim, keepdim or None, axis, keepdims)
+    if p == "fro":
+        p = 2
+    if not isinstance(p, (int, float)) or p != p or p < 0 and p != -np.inf:
+        raise ValueError(f"norm: p must be 'fro', a non-negative number or ±inf, got {p!r}")
+    if p == np.inf:
+        return Max(axes, keep)(a.abs())
+    if p == -np.inf:
+        return Min(axes, keep)(a.abs())
+    if p == 0:
+        return Tensor._make(np.sum(a._data != 0, axis=axes, keepdims=keep).astype(a.dtype))
+    return Norm(p, axes, keep)(a)

@@ -9,7 +9,10 @@ import numpy as np
 from ..op import Op
 from ..shapes import ShapeError, broadcast_shapes, normalize_axes
 from ..tensor import Tensor
-from ._util import as_tensor
+from ._dialect import UNSET, one
+from ._dialect import axes as dims_of
+from ._index import _may_repeat, _normalize_index, _show
+from ._util import _CATEGORY, as_tensor
 from .arithmetic import Where
 
 
@@ -229,31 +232,10 @@ class Concatenate(Op):
         return Concatenate(self.axis)(*tangents)
 
 
-def _may_repeat(index):
-    """Only integer arrays can name an entry twice; other indices can be assigned directly."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return builtins.any(isinstance(p, np.ndarray) and p.dtype.kind in "iu" for p in parts)
-
-
-def _show(index):
-    return repr(index) if not isinstance(index, np.ndarray) else f"array{index.tolist()}"
-
-
-def _normalize_index(index):
-    """Tensors and lists inside an index become ndarrays, so ops store plain NumPy indices."""
-    if isinstance(index, tuple):
-        return tuple(_normalize_index(i) for i in index)
-    if isinstance(index, Tensor):
-        return index._data
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
-
-
 def index_put(a, index, v):
     """`a` with `a[index]` replaced by `v`, as a new tensor (what `a[index] = v` records)."""
     a = as_tensor(a)
-    return IndexPut(_normalize_index(index))(a, as_tensor(v, a))
+    return IndexPut(_normalize_index(index, a.shape))(a, as_tensor(v, a))
 
 
 def reshape(a, shape):
@@ -264,7 +246,7 @@ def reshape(a, shape):
     try:
         np.empty(a.shape, dtype=[]).reshape(shape)  # checks the shape without touching data
     except ValueError:
-        raise ShapeError(f"reshape: cannot reshape {a.shape} ({a.size} elements) "
+        raise ShapeError(f"reshape: cannot reshape {a.shape} ({a._data.size} elements) "
                          f"into {shape}") from None
     return Reshape(shape)(a)
 
@@ -280,17 +262,23 @@ def transpose(a, axes=None):
     return Transpose(axes)(a)
 
 
-def squeeze(a, axis=None):
-    a = as_tensor(a)
-    if axis is None:
-        axes = tuple(i for i, n in enumerate(a.shape) if n == 1)
-    else:
-        axes = normalize_axes("squeeze", axis, a.ndim)
-        for i in axes:
+def squeeze(input, dim=None, *, axis=UNSET):
+    """Drop size-1 dims: all of them, or those of `dim`, where a dim of another size is left
+    as it is (PyTorch); NumPy's `axis=` refuses a dim whose size is not 1."""
+    a = as_tensor(input)
+    if axis is not UNSET:
+        if dim is not None:
+            raise TypeError(f"squeeze: got both dim={dim!r} (PyTorch) and axis={axis!r} (NumPy)")
+        listed = dims_of("squeeze", axis, a.ndim, "axis") if axis is not None else None
+        for i in listed or ():
             if a.shape[i] != 1:
                 raise ShapeError(f"squeeze: axis {i} of shape {a.shape} has size {a.shape[i]}, "
                                  "not 1")
-    return reshape(a, tuple(n for i, n in enumerate(a.shape) if i not in axes))
+    else:
+        listed = dims_of("squeeze", dim, a.ndim) if dim is not None else None
+    if listed is None:
+        listed = [i for i, n in enumerate(a.shape) if n == 1]
+    return reshape(a, tuple(n for i, n in enumerate(a.shape) if i not in listed or n != 1))
 
 
 def expand_dims(a, axis):
@@ -302,9 +290,17 @@ def expand_dims(a, axis):
     return reshape(a, tuple(shape))
 
 
-def flatten(a):
-    a = as_tensor(a)
-    return reshape(a, (a.size,))
+def flatten(input, start_dim=0, end_dim=-1):
+    """Dims start_dim..end_dim merged into one (all of them by default, giving 1-D)."""
+    a = as_tensor(input)
+    if a.ndim == 0:
+        return reshape(a, (1,))
+    start, end = one("flatten", start_dim, a.ndim), one("flatten", end_dim, a.ndim)
+    if start > end:
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a "
+                         f"tensor of shape {a.shape}")
+    merged = int(np.prod(a.shape[start:end + 1]))
+    return reshape(a, a.shape[:start] + (merged,) + a.shape[end + 1:])
 
 
 def broadcast_to(a, shape):
@@ -331,26 +327,45 @@ def sum_to(g, shape):
 
 def getitem(a, index):
     a = as_tensor(a)
-    return GetItem(_normalize_index(index))(a)
+    return GetItem(_normalize_index(index, a.shape))(a)
 
 
-def concatenate(tensors, axis=0):
+def concatenate(tensors, dim=0, *, axis=UNSET):
+    """The tensors joined along an existing dim (PyTorch's `cat`)."""
+    axis = _one_axis("concatenate", dim, axis)
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
     first = tensors[0]
     if first.ndim == 0:
         raise ShapeError("concatenate: zero-dimensional tensors cannot be concatenated")
-    axis = normalize_axes("concatenate", axis, first.ndim)[0]
+    axis = one("concatenate", axis, first.ndim)
     for t in tensors[1:]:
         if t.ndim != first.ndim or builtins.any(
                 n != m for i, (n, m) in enumerate(zip(t.shape, first.shape)) if i != axis):
             raise ShapeError(f"concatenate: cannot join {first.shape} and {t.shape} "
                              f"along axis {axis}")
+    dtypes = {t._data.dtype for t in tensors}
+    if len(dtypes) > 1:  # PyTorch's promotion: an int tensor joined to float32 ones is float32
+        from .arithmetic import astype
+
+        top = builtins.max(_CATEGORY[d.kind] for d in dtypes)
+        dtype = np.result_type(*(d for d in dtypes if _CATEGORY[d.kind] == top))
+        tensors = [astype(t, dtype) for t in tensors]
     return Concatenate(axis)(*tensors)
 
 
-def stack(tensors, axis=0):
+def _one_axis(call, dim, axis):
+    if axis is UNSET:
+        return dim
+    if dim != 0:
+        raise TypeError(f"{call}: got both dim={dim!r} (PyTorch) and axis={axis!r} (NumPy)")
+    return axis
+
+
+def stack(tensors, dim=0, *, axis=UNSET):
+    """The tensors (of one shape) joined along a new dim."""
+    axis = _one_axis("stack", dim, axis)
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")
@@ -358,5 +373,5 @@ def stack(tensors, axis=0):
         if t.shape != tensors[0].shape:
             raise ShapeError(f"stack: all tensors must have one shape, got {tensors[0].shape} "
                              f"and {t.shape}")
-    axis = normalize_axes("stack", axis, tensors[0].ndim + 1)[0]
+    axis = one("stack", axis, tensors[0].ndim + 1)
     return concatenate([expand_dims(t, axis) for t in tensors], axis)

@@ -1,9 +1,12 @@
 """Elementwise functions of one tensor: exponentials, activations, trigonometry, clipping."""
 
+import builtins
+
 import numpy as np
 
 from ..op import Op
-from ._util import as_tensor, const
+from ..tensor import Tensor
+from ._util import as_tensor, const, floating
 
 
 class Exp(Op):
@@ -212,24 +215,26 @@ class Clip(Op):
         return arithmetic.where(self._inside(), da, 0.0)
 
 
+# Integer input is computed in the default float dtype (`floating`), as in PyTorch; a float
+# tensor goes straight to the op (these functions run for every activation).
 def exp(a):
-    return Exp()(as_tensor(a))
+    return Exp()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def log(a):
-    return Log()(as_tensor(a))
+    return Log()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def sqrt(a):
-    return Sqrt()(as_tensor(a))
+    return Sqrt()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def tanh(a):
-    return Tanh()(as_tensor(a))
+    return Tanh()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def sigmoid(a):
-    return Sigmoid()(as_tensor(a))
+    return Sigmoid()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def relu(a):
@@ -245,19 +250,40 @@ def abs(a):
 
 
 def sin(a):
-    return Sin()(as_tensor(a))
+    return Sin()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
 def cos(a):
-    return Cos()(as_tensor(a))
+    return Cos()(a if a.__class__ is Tensor and a._data.dtype.kind == "f" else floating(a))
 
 
-def clip(a, lo=None, hi=None):
-    if lo is None and hi is None:
-        raise ValueError("clip: give at least one of lo and hi")
-    if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"clip: lo ({lo}) is greater than hi ({hi})")
-    return Clip(lo, hi)(as_tensor(a))
+def clip(input, min=None, max=None, *, lo=None, hi=None):
+    """Each entry limited to [min, max] (`lo`/`hi` are other names for the two bounds). With
+    min > max every entry becomes max, as in PyTorch and NumPy. Tensor bounds that require
+    grad get gradients (through maximum and minimum)."""
+    min, max = _bound("min", min, "lo", lo), _bound("max", max, "hi", hi)
+    if min is None and max is None:
+        raise ValueError("clip: give at least one of min and max")
+    a = as_tensor(input)
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        from .arithmetic import maximum, minimum
+
+        out = a if min is None else maximum(a, min)
+        return out if max is None else minimum(out, max)
+    if a._data.dtype.kind in "biu" and builtins.any(isinstance(x, float) for x in (min, max)):
+        a = floating(a)  # an integer tensor clamped to a float bound is a float, as in PyTorch
+    return Clip(min, max)(a)
+
+
+clamp = clip
+
+
+def _bound(name, value, alias, other):
+    if other is None:
+        return value
+    if value is not None:
+        raise TypeError(f"clip: got both {name}= and {alias}=; give one")
+    return other
 
 
 from . import arithmetic  # noqa: E402  (arithmetic imports this module; used at call time)

@@ -522,3 +522,9 @@ CASES = [
 
 BY_NAME = {case.name: case for case in CASES}
 assert len(BY_NAME) == len(CASES), "case names must be unique"
+
+from optable_torch import torch_cases  # noqa: E402  (it builds on the recipes above)
+
+CASES += torch_cases()
+BY_NAME = {case.name: case for case in CASES}
+assert len(BY_NAME) == len(CASES), "case names must be unique"

@@ -222,8 +222,8 @@ def test_conv_layer_parameter_gradients_match_finite_differences():
 
     loss().backward()
     for name, p in model.named_parameters():
-        flat, numeric = p.numpy().reshape(-1), np.zeros(p.size)
-        for j in range(p.size):
+        flat, numeric = p.numpy().reshape(-1), np.zeros(p.numel())
+        for j in range(p.numel()):
             saved = flat[j]
             flat[j] = saved + 1e-6
             plus = loss().item()

@@ -27,8 +27,8 @@ def check_gradients(module, x, eps=1e-6):
     module.zero_grad()
     (module(x) * u).sum().backward()
     for name, p in module.named_parameters():
-        flat, numeric = p.numpy().reshape(-1), np.zeros(p.size)
-        for j in range(p.size):
+        flat, numeric = p.numpy().reshape(-1), np.zeros(p.numel())
+        for j in range(p.numel()):
             saved = flat[j]
             flat[j] = saved + eps
             plus = float((module(x) * u).sum().item())

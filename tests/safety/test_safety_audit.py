@@ -132,7 +132,7 @@ def test_setitem_of_a_value_with_extra_unit_axes():
 # --- errors that name the call -------------------------------------------------------------
 def test_softmax_with_a_bad_axis_names_softmax():
     with pytest.raises(ag.ShapeError, match=r"^softmax: axis 5 is out of range for a tensor of "
-                                            r"2 dimensions"):
+                                            r"2 dims"):
         Tensor(np.ones((2, 3))).softmax(axis=5)
 
 

@@ -57,7 +57,15 @@ CASES = [
     ("reshape two -1", lambda: t(2, 3).reshape(-1, -1), ag.ShapeError,
      r"reshape: cannot reshape \(2, 3\) \(6 elements\) into \(-1, -1\)"),
     ("sum over a missing axis", lambda: t(2, 3).sum(axis=2), ag.ShapeError,
-     r"sum: axis 2 is out of range for a tensor of 2 dimensions"),
+     r"sum: axis 2 is out of range for a tensor of 2 dims \(expected -2 to 1\)"),
+    ("sum over a missing dim", lambda: t(2, 3).sum(dim=-3), ag.ShapeError,
+     r"sum: dim -3 is out of range for a tensor of 2 dims \(expected -2 to 1\)"),
+    ("dim= mixed with axis=", lambda: t(2, 3).sum(dim=0, axis=1), TypeError,
+     r"^sum: got both dim=0 \(PyTorch\) and axis=1 \(NumPy\); give one$"),
+    ("keepdim= mixed with keepdims=", lambda: t(2, 3).mean(0, keepdim=True, keepdims=True),
+     TypeError, r"^mean: got both keepdim=True \(PyTorch\) and keepdims=True \(NumPy\)"),
+    ("view of an incompatible shape", lambda: t(2, 3).view(4, 2), ag.ShapeError,
+     r"^view: shape \(4, 2\) is invalid for a tensor of shape \(2, 3\) \(6 elements\)$"),
     ("in-place update that would change the shape", lambda: _iadd(t(3), t(2, 3)), ag.ShapeError,
      r"^\+=: the result has shape \(2, 3\), but an in-place update cannot change the shape "
      r"\(3,\)$"),
@@ -69,7 +77,7 @@ CASES = [
     ("requires_grad_() on int", lambda: Tensor(np.arange(3)).requires_grad_(), TypeError,
      r"only floating-point tensors can require gradients, got dtype int64"),
     ("in-place float into int", lambda: _iadd(Tensor(np.arange(3)), 0.5), TypeError,
-     r"^\+=: cannot write float64 values into a tensor of dtype int64 in place$"),
+     r"^\+=: cannot write float32 values into a tensor of dtype int64 in place$"),
     # --- backward ---
     ("backward on non-scalar", lambda: _backward(t(2, 3, requires_grad=True) * 2), RuntimeError,
      r"^backward: the output has shape \(2, 3\); a gradient can be created implicitly only for "
