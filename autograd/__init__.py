@@ -79,3 +79,11 @@ __all__ = [
     "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "squeeze", "stack", "std", "subtract",
     "sum", "tanh", "toposort", "transpose", "var", "viz", "vjp", "where",
 ]
+
+# PyTorch's module-level API (`import autograd as torch`): tensor(), PyTorch's dtype names,
+# factories, seeding, devices, Function, save/load. See torch_api.py.
+from . import torch_api  # noqa: E402
+from .torch_api import *  # noqa: E402,F403
+from .torch_api import __version__  # noqa: E402,F401
+
+__all__ += torch_api.__all__

@@ -7,7 +7,7 @@ cotangents for the op's inputs, summed along every path (a value used twice gets
 
 import numpy as np
 
-from . import mode
+from . import hooks, mode
 from .graph import toposort
 from .op import _check_finite, where_created
 from .tensor import Tensor
@@ -115,6 +115,8 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
     anomaly = mode.state.anomaly
     with mode.set_grad_enabled(create_graph):
         for t in reversed(order):
+            if hooks.registry and t in grads:  # t's cotangent is complete: its hooks see it
+                grads[t] = hooks.run(t, grads[t])
             if wanted is not None:
                 if t in wanted and t in grads:
                     found[t] = grads[t]
@@ -157,6 +159,10 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
             g = grads.pop(t)
             prev = found.get(t)
             found[t] = g if prev is None else _add(prev, g, create_graph)
+    if hooks.registry:  # leaves' cotangents are complete only now
+        for t in found:
+            if t.grad_fn is None:
+                found[t] = hooks.run(t, found[t])
     return found
 
 

@@ -4,6 +4,7 @@
 import numpy as np
 
 from autograd import Tensor
+from autograd import random as _random
 
 from . import init
 
@@ -23,8 +24,9 @@ def _check(X, y, batch_size, name):
 def batches(X, y=None, batch_size=32, shuffle=True, drop_last=False, seed=None, rng=None):
     """Yield (X_batch, y_batch) Tensors (or X_batch alone when y is None), batch_size rows each.
 
-    Rows are shuffled when `shuffle`, by `rng` (a np.random.Generator), else by a generator
-    seeded with `seed`, else by nn.init's shared generator (see `nn.manual_seed`). The last,
+    Rows are shuffled when `shuffle`, by `rng` (an autograd.Generator or np.random.Generator),
+    else by a generator seeded with `seed`, else by the library's shared generator (see
+    `autograd.manual_seed`). The last,
     smaller batch is dropped when `drop_last`. Arrays keep their dtype.
     """
     X, y = _check(X, y, batch_size, "batches")
@@ -32,7 +34,7 @@ def batches(X, y=None, batch_size=32, shuffle=True, drop_last=False, seed=None, 
     if shuffle:
         if rng is None:
             rng = init.default_generator() if seed is None else np.random.default_rng(seed)
-        order = rng.permutation(n)
+        order = _random.numpy_rng(rng, "batches").permutation(n)
     else:
         order = np.arange(n)
     stop = n - n % batch_size if drop_last else n

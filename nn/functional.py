@@ -11,8 +11,8 @@ import numpy as np
 
 import autograd as ag
 from autograd import ShapeError, Tensor, no_grad
+from autograd import random as _random
 
-from . import init
 from .conv import conv2d, max_pool2d
 from .losses import (
     OutOfRangeError,
@@ -91,7 +91,7 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
         return x
     if p == 1:
         return x * 0.0
-    rng = init.default_generator() if generator is None else generator
+    rng = _random.numpy_rng(generator, "dropout")
     keep = rng.random(x.shape) >= p
     return x * Tensor((keep / (1.0 - p)).astype(x.dtype))
 

@@ -1,0 +1,76 @@
+"""PyTorch's module-level names, gathered for `import autograd as torch`.
+
+The package re-exports everything here. `tensor` (the factory) shadows the `tensor.py`
+submodule's name on the package, as `torch.tensor` is a function; the engine's own modules
+import `Tensor` from the submodule, which stays loaded under `autograd.tensor` in sys.modules.
+"""
+
+import math
+
+from . import autograd, random
+from .creation import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    Variable,
+    as_tensor,
+    from_numpy,
+    tensor,
+)
+from .devices import accelerator, backends, cuda, device, distributed
+from .dtype_names import *  # noqa: F403  (float32 = float, int64 = long, bfloat16, ...)
+from .dtype_names import __all__ as _dtype_names
+from .factories import (
+    arange,
+    empty,
+    empty_like,
+    eye,
+    full,
+    full_like,
+    linspace,
+    multinomial,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    zeros,
+    zeros_like,
+)
+from .function import Function
+from .mode import inference_mode, is_inference_mode_enabled
+from .random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from .serialize import load, save
+
+__version__ = "0.1.0"
+inf, nan, pi, e = math.inf, math.nan, math.pi, math.e
+
+__all__ = [
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "Function",
+    "Generator", "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "Variable",
+    "__version__", "accelerator", "arange", "as_tensor", "autograd", "backends", "cuda",
+    "default_generator", "device", "distributed", "e", "empty", "empty_like", "eye",
+    "from_numpy", "full", "full_like", "get_rng_state", "inf", "inference_mode",
+    "initial_seed", "is_inference_mode_enabled", "linspace", "load", "manual_seed",
+    "multinomial", "nan", "normal", "ones", "ones_like", "pi", "rand", "rand_like", "randint",
+    "randn", "randn_like", "random", "randperm", "save", "seed", "set_rng_state", "tensor",
+    "zeros", "zeros_like", *_dtype_names,
+]
