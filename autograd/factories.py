@@ -108,6 +108,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     i = np.arange(steps, dtype=np.float64)
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     values = np.where(i < steps // 2, start + i * step, end - (steps - 1 - i) * step)
+    values[:1] = start  # (steps == 1 gives [start])
     return finish("linspace", values.astype(dtype), requires_grad, device)
 
 
