@@ -22,6 +22,9 @@ through the op's `vjp`. When `backward` is written with Tensor ops it records un
 that the visible outputs are (recorded) slices of, so one node still owns them all.
 """
 
+import builtins
+import weakref
+
 import numpy as np
 
 from . import mode
@@ -80,14 +83,18 @@ class _Output:
 
 
 class FunctionOp(Op):
-    """The engine's node for one `Function.apply` call."""
+    """The engine's node for one `Function.apply` call. Each Function class gets its own
+    subclass named after it (`node_class`), so the graph picture names the node as the class."""
 
-    __slots__ = ("fn", "ctx", "slots", "shapes")
+    __slots__ = ("fn", "ctx", "slots", "shapes", "grads_for")
 
-    def __init__(self, fn, ctx, slots, shapes):
+    def __init__(self, fn, ctx, slots, shapes, grads_for):
         self.fn, self.ctx = fn, ctx
         self.slots = slots  # for each tensor input, its position among forward's arguments
         self.shapes = shapes  # the differentiable outputs' shapes (None: a single output)
+        # One entry per forward output: its index among the differentiable ones, or a zero
+        # Tensor (or None) to hand backward for an output that gets no gradient.
+        self.grads_for = grads_for
 
     @property
     def name(self):
@@ -102,8 +109,9 @@ class FunctionOp(Op):
 
     def vjp(self, out, g):
         grads = (g,) if self.shapes is None else _split(g, self.shapes)
-        if not self.ctx.materialize_grads:
+        if not self.ctx.materialize_grads:  # an unused output's gradient is all zeros here
             grads = tuple(None if not gi._data.any() else gi for gi in grads)
+        grads = [grads[k] if isinstance(k, builtins.int) else k for k in self.grads_for]
         self.ctx._outputs = self.outputs(out)
         try:
             result = self.fn.backward(self.ctx, *grads)
@@ -201,9 +209,12 @@ class Function:
             return result
         ctx._saved = tuple(_Output(chosen.index(i)) if i in chosen else s for s in ctx._saved
                            for i in [_position(s, results)])
+        grads_for = [chosen.index(i) if i in chosen else _no_grad_for(r, ctx)
+                     for i, r in enumerate(results)]
+        node = node_class(cls)
         if len(chosen) == 1 and len(results) == 1:
-            op = FunctionOp(cls, ctx, slots, None)
-            out = Tensor._make(results[0]._data)
+            op = node(cls, ctx, slots, None, grads_for)
+            out = Tensor._make(results[0]._data, record)
             op._link(out, inputs, record, push)
             return out
         dtypes = {results[i].dtype for i in chosen}
@@ -211,13 +222,32 @@ class Function:
             raise TypeError(f"{cls.__name__}.forward returned differentiable outputs of "
                             f"different dtypes {sorted(map(str, dtypes))}; cast them to one")
         shapes = tuple(results[i].shape for i in chosen)
-        op = FunctionOp(cls, ctx, slots, shapes)
-        flat = Tensor._make(np.concatenate([results[i]._data.reshape(-1) for i in chosen]))
+        op = node(cls, ctx, slots, shapes, grads_for)
+        flat = Tensor._make(np.concatenate([results[i]._data.reshape(-1) for i in chosen]), record)
         op._link(flat, inputs, record, push)
         outputs = list(results)
         for k, t in zip(chosen, op.outputs(flat)):
             outputs[k] = t
         return tuple(outputs)
+
+
+_nodes = weakref.WeakKeyDictionary()
+
+
+def node_class(fn):
+    """The FunctionOp subclass named after the Function class `fn` (made once per class)."""
+    node = _nodes.get(fn)
+    if node is None:
+        node = _nodes[fn] = type(fn.__name__, (FunctionOp,), {"__slots__": ()})
+    return node
+
+
+def _no_grad_for(result, ctx):
+    """What backward receives for an output that gets no gradient: zeros (PyTorch's default)
+    or None (after ctx.set_materialize_grads(False), or for a non-Tensor output)."""
+    if not isinstance(result, Tensor) or not ctx.materialize_grads:
+        return None
+    return Tensor._make(np.zeros(result.shape, dtype=np.result_type(result.dtype, np.float32)))
 
 
 def _position(saved, results):

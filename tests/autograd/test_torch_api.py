@@ -384,7 +384,8 @@ def test_casts():
     y = x.long()
     assert y.dtype == np.int64 and y.tolist() == [1, -2] and not y.requires_grad
     assert x.int().dtype == np.int32 and x.bool().tolist() == [True, True]
-    assert x.to(ag.tensor([1])).dtype == np.int64 and x.type_as(ag.zeros(1, dtype=ag.double)).dtype == np.float64
+    assert x.to(ag.tensor([1])).dtype == np.int64
+    assert x.type_as(ag.zeros(1, dtype=ag.double)).dtype == np.float64
     assert x.to("cpu", ag.float64).dtype == np.float64
     assert x.to(dtype=ag.float64, device="cpu").dtype == np.float64
     x.double().sum().backward()
