@@ -12,7 +12,26 @@ import itertools
 import weakref
 
 _ids = itertools.count()
-registry = weakref.WeakKeyDictionary()  # tensor -> _Hooks
+
+
+class _Registry(dict):
+    """id(tensor) -> (weak reference, _Hooks). Keyed by identity: a WeakKeyDictionary would
+    compare tensors with `==`, which is elementwise. An entry leaves when its tensor dies."""
+
+    def get(self, tensor):
+        entry = dict.get(self, id(tensor))
+        return entry[1] if entry is not None and entry[0]() is tensor else None
+
+    def setdefault(self, tensor, hooks):
+        found = self.get(tensor)
+        if found is not None:
+            return found
+        key = id(tensor)
+        self[key] = (weakref.ref(tensor, lambda _, key=key: self.pop(key, None)), hooks)
+        return hooks
+
+
+registry = _Registry()
 
 
 class _Hooks:
