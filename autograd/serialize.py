@@ -27,3 +27,21 @@ def load(f, map_location=None, weights_only=None, **kwargs):
     from nn import load as nn_load
 
     return nn_load(f)
+
+
+class safe_globals:
+    """`with serialization.safe_globals([...]):` lets PyTorch's unpickler accept more classes.
+    `load` never unpickles, so there is nothing to allow: a no-op, kept so such code runs."""
+
+    def __init__(self, safe_globals):
+        self.safe_globals = list(safe_globals)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def add_safe_globals(safe_globals):
+    """See `safe_globals`: nothing is ever unpickled, so nothing needs allowing."""

@@ -6,8 +6,9 @@ import `Tensor` from the submodule, which stays loaded under `autograd.tensor` i
 """
 
 import math
+import types
 
-from . import autograd, random
+from . import autograd, random, serialize
 from .creation import (
     BoolTensor,
     ByteTensor,
@@ -59,6 +60,16 @@ from .random import (
     set_rng_state,
 )
 from .serialize import load, save
+from .settings import (
+    get_float32_matmul_precision,
+    set_float32_matmul_precision,
+    set_printoptions,
+)
+
+serialization = types.ModuleType("autograd.serialization", "save/load, and safe_globals "
+                                 "(a no-op: nothing is ever unpickled).")
+serialization.__dict__.update(save=save, load=load, safe_globals=serialize.safe_globals,
+                              add_safe_globals=serialize.add_safe_globals)
 
 __version__ = "0.1.0"
 inf, nan, pi, e = math.inf, math.nan, math.pi, math.e
@@ -68,9 +79,11 @@ __all__ = [
     "Generator", "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "Variable",
     "__version__", "accelerator", "arange", "as_tensor", "autograd", "backends", "cuda",
     "default_generator", "device", "distributed", "e", "empty", "empty_like", "eye",
-    "from_numpy", "full", "full_like", "get_rng_state", "inf", "inference_mode",
-    "initial_seed", "is_inference_mode_enabled", "linspace", "load", "manual_seed",
-    "multinomial", "nan", "normal", "ones", "ones_like", "pi", "rand", "rand_like", "randint",
-    "randn", "randn_like", "random", "randperm", "save", "seed", "set_rng_state", "tensor",
-    "zeros", "zeros_like", *_dtype_names,
+    "from_numpy", "full", "full_like", "get_float32_matmul_precision", "get_rng_state", "inf",
+    "inference_mode", "initial_seed", "is_inference_mode_enabled", "linspace", "load",
+    "manual_seed", "multinomial", "nan", "normal", "ones", "ones_like", "pi", "rand",
+    "rand_like", "randint", "randn", "randn_like", "random", "randperm", "save", "seed",
+    "serialization", "set_float32_matmul_precision", "set_printoptions", "set_rng_state",
+    "tensor", "zeros", "zeros_like",
+    *_dtype_names,
 ]

@@ -463,3 +463,21 @@ def test_save_and_load(tmp_path):
         ag.load(path, map_location="cuda:0")
     with pytest.raises(TypeError, match="pickle_module"):
         ag.save({}, path, pickle_module=None)
+
+
+def test_settings_programs_touch():
+    try:
+        ag.set_printoptions(precision=2)
+        assert repr(ag.tensor([1.23456])) == "Tensor([1.23])"
+        ag.set_printoptions(profile="full")
+    finally:
+        ag.set_printoptions(profile="default")
+    assert repr(ag.tensor([1.23456])) == "Tensor([1.23456])"
+    ag.set_float32_matmul_precision("high")
+    assert ag.get_float32_matmul_precision() == "high"
+    ag.set_float32_matmul_precision("highest")
+    with pytest.raises(RuntimeError, match="'highest', 'high' or 'medium'"):
+        ag.set_float32_matmul_precision("low")
+    with ag.serialization.safe_globals([dict]):
+        pass
+    assert ag.serialization.load is ag.load
