@@ -5,7 +5,9 @@ With `import autograd as torch`, PyTorch code that spells `torch.autograd.grad`,
 names are also at the package's top level (`autograd.grad`, `autograd.Function`).
 """
 
-from . import functional
+import types
+
+from . import functional as _functional
 from .creation import Variable
 from .function import Function, FunctionCtx
 from .gradcheck import gradcheck
@@ -18,6 +20,7 @@ from .mode import (
     set_grad_enabled,
 )
 from .reverse import grad
+from .tensor import Tensor
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
@@ -38,6 +41,75 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         total = term if total is None else add(total, term)
     total.backward(retain_graph=retain_graph, create_graph=create_graph)
 
+
+def _inputs(inputs):
+    single = isinstance(inputs, Tensor)
+    return single, (inputs,) if single else tuple(inputs)
+
+
+def _refuse(where, create_graph, strict):
+    if create_graph:
+        raise NotImplementedError(f"functional.{where}: create_graph=True is not supported; "
+                                  "use autograd.grad(..., create_graph=True) instead")
+    if strict:
+        raise NotImplementedError(f"functional.{where}: strict=True is not supported")
+
+
+def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
+             strategy="reverse-mode"):
+    """PyTorch's `autograd.functional.jacobian`: one Jacobian per input (a tuple when `inputs`
+    is a tuple), each shaped output.shape + input.shape. `vectorize` only affects speed."""
+    _refuse("jacobian", create_graph, strict)
+    if strategy not in ("reverse-mode", "forward-mode"):
+        raise ValueError(f"functional.jacobian: strategy must be 'reverse-mode' or "
+                         f"'forward-mode', got {strategy!r}")
+    single, xs = _inputs(inputs)
+    jacobians = []
+    for i, x in enumerate(xs):
+        def one(xi, i=i):
+            out = func(*xs[:i], xi, *xs[i + 1:])
+            if not isinstance(out, Tensor):
+                raise NotImplementedError("functional.jacobian: func must return one Tensor")
+            return out
+
+        jacobians.append(_functional.jacobian(one, x, mode=strategy.split("-")[0]))
+    return jacobians[0] if single else tuple(jacobians)
+
+
+def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
+            outer_jacobian_strategy="reverse-mode"):
+    """PyTorch's `autograd.functional.hessian` of a scalar function of one tensor."""
+    _refuse("hessian", create_graph, strict)
+    single, xs = _inputs(inputs)
+    if not single and len(xs) != 1:
+        raise NotImplementedError("functional.hessian: only one input tensor is supported")
+    h = _functional.hessian(func, xs[0])
+    return h if single else ((h,),)
+
+
+def vjp(func, inputs, v=None, create_graph=False, strict=False):
+    """PyTorch's `autograd.functional.vjp`: (func(inputs), vᵀ·J), v optional for a scalar."""
+    _refuse("vjp", create_graph, strict)
+    single, xs = _inputs(inputs)
+    out, grads = _functional.vjp(func, xs, v)
+    return out, grads[0] if single else grads
+
+
+def jvp(func, inputs, v=None, create_graph=False, strict=False):
+    """PyTorch's `autograd.functional.jvp`: (func(inputs), J·v), v optional for one entry."""
+    from .forward import jvp as forward_jvp
+
+    _refuse("jvp", create_graph, strict)
+    single, xs = _inputs(inputs)
+    if v is None:
+        v = tuple(Tensor._make(x._data * 0 + 1) for x in xs)
+    out, tangent = forward_jvp(func, xs, (v,) if isinstance(v, Tensor) else v)
+    return out.detach(), tangent
+
+
+functional = types.ModuleType("autograd.autograd.functional", "torch.autograd.functional's "
+                              "calling conventions (tuples of inputs, strategy=).")
+functional.__dict__.update(jacobian=jacobian, hessian=hessian, vjp=vjp, jvp=jvp)
 
 __all__ = ["Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", "enable_grad",
            "functional", "grad", "gradcheck", "inference_mode", "no_grad", "set_detect_anomaly",

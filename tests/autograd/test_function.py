@@ -263,3 +263,35 @@ def test_same_function_in_torch_gives_the_same_gradients():
     (TorchScaledMul.apply(ta, 1.5, tb) ** 2).sum().backward()
     np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy())
     np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy())
+
+
+def test_torch_autograd_functional_conventions_match_torch():
+    torch = pytest.importorskip("torch")
+    xv, yv = np.array([1.0, 2.0]), np.array([3.0, -4.0])
+    cases = [
+        ("jacobian", lambda lib: (lambda x, y: (x * y).sum() * x), lambda lib: (
+            lib.tensor(xv), lib.tensor(yv)), {}),
+        ("jacobian", lambda lib: (lambda x: x.exp() * x), lambda lib: lib.tensor(xv),
+         {}),
+        ("hessian", lambda lib: (lambda x: (x * x * x).sum()), lambda lib: lib.tensor(xv), {}),
+        ("vjp", lambda lib: (lambda x: x * x), lambda lib: lib.tensor(xv),
+         {"v": "ones"}),
+        ("jvp", lambda lib: (lambda x: x * x), lambda lib: lib.tensor(xv), {"v": "ones"}),
+    ]
+    for name, func, inputs, kw in cases:
+        results = []
+        for lib in (ag, torch):
+            kwargs = {k: (lib.ones(2, dtype=lib.float64) if v == "ones" else v)
+                      for k, v in kw.items()}
+            results.append(getattr(lib.autograd.functional, name)(func(lib), inputs(lib),
+                                                                  **kwargs))
+        ours, theirs = (r if isinstance(r, tuple) else (r,) for r in results)
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-6)
+    with pytest.raises(NotImplementedError, match="create_graph"):
+        ag.autograd.functional.jacobian(lambda x: x, ag.tensor(xv), create_graph=True)
+    j = ag.autograd.functional.jacobian(lambda x: x * 2, ag.tensor(xv), vectorize=True)
+    np.testing.assert_array_equal(j.numpy(), 2 * np.eye(2))
+    j = ag.autograd.functional.jacobian(lambda x: x.exp(), ag.tensor(xv), strategy="forward-mode")
+    np.testing.assert_allclose(j.numpy(), np.diag(np.exp(xv)))
