@@ -10,6 +10,7 @@ import builtins
 import numpy as np
 
 from . import mode
+from . import dtypes
 from .dtypes import as_array, is_floating
 
 _new = object.__new__
@@ -24,6 +25,10 @@ class Tensor:
     __array_ufunc__ = None  # ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if type(requires_grad) is builtins.int:  # PyTorch's legacy Tensor(2, 3): sizes
+            sizes = [d for d in (data, requires_grad, dtype, name) if d is not None]
+            data = np.zeros(_sizes(sizes), dtype=dtypes.get_default_dtype())
+            requires_grad = dtype = name = None
         if isinstance(data, Tensor):
             data = data._data
         self._data = as_array(data, None if dtype is None else np.dtype(dtype))
@@ -578,6 +583,13 @@ class Tensor:
             raise TypeError(f"uniform_: unexpected arguments {sorted(kwargs) or bounds}")
         values = numpy_rng(generator, "uniform_").uniform(low, high, self.shape)
         return inplace.setitem(self, Ellipsis, values.astype(self.dtype), "uniform_")
+
+
+def _sizes(sizes):
+    if not all(type(d) is builtins.int and d >= 0 for d in sizes):
+        raise TypeError(f"Tensor: with sizes (PyTorch's legacy Tensor(2, 3)), every argument "
+                        f"must be a non-negative int, got {tuple(sizes)}")
+    return tuple(sizes)
 
 
 from . import inplace  # noqa: E402  (these import Tensor, so they load after it)

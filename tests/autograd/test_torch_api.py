@@ -481,3 +481,12 @@ def test_settings_programs_touch():
     with ag.serialization.safe_globals([dict]):
         pass
     assert ag.serialization.load is ag.load
+
+
+def test_legacy_tensor_sizes():
+    t = ag.Tensor(2, 3)  # PyTorch's torch.Tensor(2, 3): an (uninitialised, here zero) 2x3 tensor
+    assert t.shape == (2, 3) and t.dtype == np.float32 and not t.numpy().any()
+    assert ag.Tensor(2, 3, 4).shape == (2, 3, 4)
+    assert ag.Tensor(2.0, True).requires_grad and ag.Tensor(3).shape == ()  # SPEC's Tensor(3)
+    with pytest.raises(TypeError, match="non-negative int"):
+        ag.Tensor(2, -3)
