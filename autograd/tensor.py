@@ -9,8 +9,7 @@ import builtins
 
 import numpy as np
 
-from . import mode
-from . import dtypes
+from . import dtypes, mode
 from .dtypes import as_array, is_floating
 
 _new = object.__new__
