@@ -58,7 +58,7 @@ def check_device(where, dev):
         dev = device("cuda", dev)
     dev = device(dev)
     if dev.type != "cpu":
-        raise RuntimeError(f"{where}: cannot use device {str(dev)!r}: "
+        raise RuntimeError(f"{where}: device {str(dev)!r} is not available: "
                            + CPU_ONLY.format(what=dev.type.upper()))
     return dev
 
