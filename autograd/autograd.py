@@ -11,6 +11,7 @@ from . import functional as _functional
 from .creation import Variable
 from .function import Function, FunctionCtx
 from .gradcheck import gradcheck
+from .graph import toposort
 from .mode import (
     detect_anomaly,
     enable_grad,
@@ -19,8 +20,30 @@ from .mode import (
     set_detect_anomaly,
     set_grad_enabled,
 )
-from .reverse import grad
+from .reverse import grad as _grad
 from .tensor import Tensor
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """`autograd.grad` with PyTorch's keywords. An input the outputs do not use gets zeros (as
+    SPEC has it), or None with `allow_unused=True` (as in PyTorch; zeros again with
+    `materialize_grads=True`)."""
+    if is_grads_batched:
+        raise NotImplementedError("grad: is_grads_batched=True is not supported; call grad "
+                                  "once per cotangent")
+    unused = None
+    if allow_unused and not materialize_grads:
+        roots = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+        order = toposort(roots)
+        used = set(roots) | set(order)
+        used.update(x for t in order for x in (t.grad_fn.inputs or ()))
+        listed = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        unused = [x not in used for x in listed]
+    result = _grad(outputs, inputs, grad_outputs, retain_graph, create_graph)
+    if unused is not None:
+        result = tuple(None if u else g for g, u in zip(result, unused))
+    return result
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):

@@ -23,6 +23,7 @@ that the visible outputs are (recorded) slices of, so one node still owns them a
 """
 
 import builtins
+import functools
 import weakref
 
 import numpy as np
@@ -59,6 +60,10 @@ class FunctionCtx:
         if outputs is None:
             return tuple(self._saved)
         return tuple(outputs[s.index] if isinstance(s, _Output) else s for s in self._saved)
+
+    def save_for_forward(self, *tensors):
+        """Tensors a `jvp` rule reads back from `ctx.saved_tensors` (the same store here)."""
+        self.save_for_backward(*tensors)
 
     def mark_non_differentiable(self, *tensors):
         self._non_differentiable = self._non_differentiable + tensors
@@ -189,6 +194,10 @@ class Function:
     def backward(ctx, *grads):
         raise NotImplementedError("Function.backward must be overridden as a staticmethod")
 
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        """PyTorch 2's split style: define this, and forward(*args) without ctx."""
+
     @classmethod
     def apply(cls, *args, **kwargs):
         slots = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
@@ -196,7 +205,11 @@ class Function:
         ctx = FunctionCtx(tuple(isinstance(a, Tensor) and a.requires_grad for a in args))
         ctx._n_args = len(args)
         with mode.no_grad(), mode.tangents_enabled(False):
-            result = cls.forward(ctx, *args, **kwargs)
+            if _overrides(cls, "setup_context"):  # PyTorch 2's style: forward without ctx
+                result = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, result)
+            else:
+                result = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(result, tuple)
         results = (result,) if single else result
         flagged = {id(t) for t in ctx._non_differentiable}
@@ -229,6 +242,23 @@ class Function:
         for k, t in zip(chosen, op.outputs(flat)):
             outputs[k] = t
         return tuple(outputs)
+
+
+def _overrides(cls, name):
+    return getattr(cls, name, None) is not getattr(Function, name, None)
+
+
+def once_differentiable(backward):
+    """Marks a backward written with raw array code: it runs with recording off, so asking
+    for a higher derivative through it is an error rather than a silent zero."""
+    @functools.wraps(backward)
+    def run(ctx, *grads):
+        if mode.is_grad_enabled():
+            raise RuntimeError(f"{backward.__qualname__} is once_differentiable: it cannot be "
+                               "differentiated again (create_graph=True)")
+        return backward(ctx, *grads)
+
+    return run
 
 
 _nodes = weakref.WeakKeyDictionary()

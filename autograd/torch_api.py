@@ -9,6 +9,7 @@ import math
 import types
 
 from . import autograd, random, serialize
+from .autograd import grad  # the engine's grad, plus PyTorch's allow_unused
 from .creation import (
     BoolTensor,
     ByteTensor,
@@ -79,7 +80,8 @@ __all__ = [
     "Generator", "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "Variable",
     "__version__", "accelerator", "arange", "as_tensor", "autograd", "backends", "cuda",
     "default_generator", "device", "distributed", "e", "empty", "empty_like", "eye",
-    "from_numpy", "full", "full_like", "get_float32_matmul_precision", "get_rng_state", "inf",
+    "from_numpy", "full", "full_like", "get_float32_matmul_precision", "get_rng_state", "grad",
+    "inf",
     "inference_mode", "initial_seed", "is_inference_mode_enabled", "linspace", "load",
     "manual_seed", "multinomial", "nan", "normal", "ones", "ones_like", "pi", "rand",
     "rand_like", "randint", "randn", "randn_like", "random", "randperm", "save", "seed",

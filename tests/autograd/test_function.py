@@ -295,3 +295,78 @@ def test_torch_autograd_functional_conventions_match_torch():
     np.testing.assert_array_equal(j.numpy(), 2 * np.eye(2))
     j = ag.autograd.functional.jacobian(lambda x: x.exp(), ag.tensor(xv), strategy="forward-mode")
     np.testing.assert_allclose(j.numpy(), np.diag(np.exp(xv)))
+
+
+def test_grad_with_pytorch_keywords():
+    x, z = x3(1), x3(2)
+    gx, gz = ag.grad((x * 2).sum(), [x, z])
+    assert gx.tolist() == [2.0] * 3 and gz.tolist() == [0.0] * 3  # SPEC: zeros
+    gx, gz = ag.autograd.grad((x * 2).sum(), [x, z], allow_unused=True)
+    assert gx.tolist() == [2.0] * 3 and gz is None  # PyTorch: None
+    _, gz = ag.grad((x * 2).sum(), [x, z], allow_unused=True, materialize_grads=True)
+    assert gz.tolist() == [0.0] * 3
+    assert ag.grad is ag.autograd.grad
+    with pytest.raises(NotImplementedError, match="is_grads_batched"):
+        ag.grad((x * 2).sum(), x, is_grads_batched=True)
+
+
+def test_grad_allow_unused_matches_torch():
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (ag, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        z = lib.tensor([3.0], requires_grad=True)
+        results.append(lib.autograd.grad((x * x).sum(), [x, z], allow_unused=True))
+    assert results[0][1] is None and results[1][1] is None
+    np.testing.assert_allclose(results[0][0].numpy(), results[1][0].numpy())
+
+
+class SplitStyleExp(ag.Function):
+    """PyTorch 2's style: forward without ctx, setup_context saves; jvp via save_for_forward."""
+
+    @staticmethod
+    def forward(x):
+        return x.exp()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_forward(output)
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors
+        return g * y
+
+    @staticmethod
+    def jvp(ctx, dx):
+        (y,) = ctx.saved_tensors
+        return dx * y
+
+
+def test_setup_context_style_and_save_for_forward():
+    x = x3()
+    assert ag.gradcheck(SplitStyleExp.apply, (x,))
+    _, t = ag.jvp(SplitStyleExp.apply, (x,), (ag.Tensor(np.ones(3)),))
+    np.testing.assert_allclose(t.numpy(), np.exp(x.numpy()))
+
+
+def test_once_differentiable():
+    from autograd.function import once_differentiable
+
+    class Square(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        @once_differentiable
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return ag.Tensor(2 * x.numpy() * g.numpy())
+
+    x = x3()
+    Square.apply(x).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.numpy())
+    with pytest.raises(RuntimeError, match="once_differentiable"):
+        ag.grad(Square.apply(x).sum(), x, create_graph=True)
