@@ -490,3 +490,22 @@ def test_legacy_tensor_sizes():
     assert ag.Tensor(2.0, True).requires_grad and ag.Tensor(3).shape == ()  # SPEC's Tensor(3)
     with pytest.raises(TypeError, match="non-negative int"):
         ag.Tensor(2, -3)
+
+
+def test_generators_are_accepted_wherever_generator_is():
+    import nn
+    from nn.utils.data import DataLoader, TensorDataset, random_split
+
+    def run(seed):
+        g = ag.Generator().manual_seed(seed)
+        w = nn.init.normal_(ag.empty(4), generator=g).numpy().copy()
+        mask = nn.functional.dropout(ag.ones(6), 0.5, generator=g).numpy()
+        loader = DataLoader(TensorDataset(ag.arange(8)), batch_size=8, shuffle=True,
+                            generator=g)
+        order = next(iter(loader))[0].numpy()
+        split = random_split(range(6), [3, 3], generator=g)[0].indices
+        return w, mask, order, np.array(split)
+
+    for a, b in zip(run(4), run(4)):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(run(4)[0], run(5)[0])
