@@ -1,4 +1,8 @@
-"""Global settings PyTorch programs set: print options and the float32 matmul precision hint."""
+"""Global settings PyTorch programs set: print options, the float32 matmul precision hint,
+determinism and thread counts (recorded: NumPy on the CPU is deterministic already, and its BLAS
+fixes its threads at start-up), and `is_tensor`."""
+
+import os
 
 import numpy as np
 
@@ -37,3 +41,39 @@ def set_float32_matmul_precision(precision):
 
 def get_float32_matmul_precision():
     return _matmul_precision
+
+
+_deterministic = False
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Every op here is deterministic already (NumPy on the CPU), so this only records the
+    setting for `are_deterministic_algorithms_enabled`."""
+    global _deterministic
+    _deterministic = bool(mode)
+
+
+def are_deterministic_algorithms_enabled():
+    return _deterministic
+
+
+_threads = None
+
+
+def set_num_threads(n):
+    """Recorded for `get_num_threads`; NumPy's BLAS sets its thread count at start-up (from
+    OMP_NUM_THREADS), so this does not change it. Results are the same either way."""
+    global _threads
+    if not isinstance(n, int) or n < 1:
+        raise RuntimeError(f"set_num_threads: expected a positive int, got {n!r}")
+    _threads = n
+
+
+def get_num_threads():
+    return _threads or len(os.sched_getaffinity(0))
+
+
+def is_tensor(obj):
+    from .tensor import Tensor
+
+    return isinstance(obj, Tensor)

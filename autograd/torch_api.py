@@ -62,9 +62,14 @@ from .random import (
 )
 from .serialize import load, save
 from .settings import (
+    are_deterministic_algorithms_enabled,
     get_float32_matmul_precision,
+    get_num_threads,
+    is_tensor,
     set_float32_matmul_precision,
+    set_num_threads,
     set_printoptions,
+    use_deterministic_algorithms,
 )
 
 serialization = types.ModuleType("autograd.serialization", "save/load, and safe_globals "
@@ -76,16 +81,16 @@ __version__ = "0.1.0"
 inf, nan, pi, e = math.inf, math.nan, math.pi, math.e
 
 __all__ = [
-    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "Function",
-    "Generator", "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "Variable",
-    "__version__", "accelerator", "arange", "as_tensor", "autograd", "backends", "cuda",
-    "default_generator", "device", "distributed", "e", "empty", "empty_like", "eye",
-    "from_numpy", "full", "full_like", "get_float32_matmul_precision", "get_rng_state", "grad",
-    "inf",
-    "inference_mode", "initial_seed", "is_inference_mode_enabled", "linspace", "load",
-    "manual_seed", "multinomial", "nan", "normal", "ones", "ones_like", "pi", "rand",
-    "rand_like", "randint", "randn", "randn_like", "random", "randperm", "save", "seed",
-    "serialization", "set_float32_matmul_precision", "set_printoptions", "set_rng_state",
-    "tensor", "zeros", "zeros_like",
+    "__version__", "accelerator", "arange", "are_deterministic_algorithms_enabled",
+    "as_tensor", "autograd", "backends", "BoolTensor", "ByteTensor", "CharTensor", "cuda",
+    "default_generator", "device", "distributed", "DoubleTensor", "e", "empty", "empty_like",
+    "eye", "FloatTensor", "from_numpy", "full", "full_like", "Function", "Generator",
+    "get_float32_matmul_precision", "get_num_threads", "get_rng_state", "grad", "HalfTensor",
+    "inf", "inference_mode", "initial_seed", "IntTensor", "is_inference_mode_enabled",
+    "is_tensor", "linspace", "load", "LongTensor", "manual_seed", "multinomial", "nan",
+    "normal", "ones", "ones_like", "pi", "rand", "rand_like", "randint", "randn", "randn_like",
+    "random", "randperm", "save", "seed", "serialization", "set_float32_matmul_precision",
+    "set_num_threads", "set_printoptions", "set_rng_state", "ShortTensor", "tensor",
+    "use_deterministic_algorithms", "Variable", "zeros", "zeros_like",
     *_dtype_names,
 ]

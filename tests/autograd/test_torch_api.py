@@ -509,3 +509,15 @@ def test_generators_are_accepted_wherever_generator_is():
     for a, b in zip(run(4), run(4)):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(run(4)[0], run(5)[0])
+
+
+def test_reproducibility_and_thread_settings():
+    ag.use_deterministic_algorithms(True)
+    assert ag.are_deterministic_algorithms_enabled()
+    ag.use_deterministic_algorithms(False)
+    assert ag.get_num_threads() >= 1
+    ag.set_num_threads(2)
+    assert ag.get_num_threads() == 2
+    with pytest.raises(RuntimeError, match="positive int"):
+        ag.set_num_threads(0)
+    assert ag.is_tensor(ag.zeros(1)) and not ag.is_tensor(np.zeros(1))
