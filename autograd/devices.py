@@ -80,6 +80,61 @@ def _no_op(*args, **kwargs):
     """Seeding CUDA when there is none changes nothing, as in PyTorch without CUDA."""
 
 
+class autocast:
+    """Mixed precision. Disabled (`enabled=False`, as programs write when AMP is off) it is a
+    no-op; enabled it raises, since running in float16 or bfloat16 is not supported here."""
+
+    def __init__(self, device_type="cpu", dtype=None, enabled=True, cache_enabled=None):
+        if enabled:
+            raise RuntimeError("autocast: mixed precision is not supported (no bfloat16 in "
+                               "NumPy, and float16 matmuls would be slow and inexact on the "
+                               "CPU); run in float32, or pass enabled=False")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __call__(self, fn):
+        return fn
+
+
+class GradScaler:
+    """Loss scaling for float16 training. Disabled (`enabled=False`) it passes everything
+    through, as PyTorch's does; enabled it raises, as float16 training is not supported."""
+
+    def __init__(self, device="cpu", init_scale=2.0**16, growth_factor=2.0,
+                 backoff_factor=0.5, growth_interval=2000, enabled=True):
+        if enabled:
+            raise RuntimeError("GradScaler: float16 training is not supported; pass "
+                               "enabled=False (then scale, step and update pass through)")
+
+    def scale(self, outputs):
+        return outputs
+
+    def step(self, optimizer, *args, **kwargs):
+        return optimizer.step(*args, **kwargs)
+
+    def update(self, new_scale=None):
+        pass
+
+    def unscale_(self, optimizer):
+        pass
+
+    def is_enabled(self):
+        return False
+
+    def state_dict(self):
+        return {}
+
+    def load_state_dict(self, state_dict):
+        pass
+
+
+amp = _namespace("amp", "Mixed precision: only its disabled form runs.", autocast=autocast,
+                 GradScaler=GradScaler)
+
 cuda = _namespace(
     "cuda", "CUDA as seen from a machine without it: nothing available, seeding is a no-op.",
     is_available=lambda: False, device_count=lambda: 0, is_bf16_supported=lambda *a, **k: False,
@@ -87,9 +142,7 @@ cuda = _namespace(
     is_initialized=lambda: False, synchronize=_unsupported("CUDA"),
     set_device=_unsupported("CUDA"), current_device=_unsupported("CUDA"),
     get_device_name=_unsupported("CUDA"), memory_allocated=_unsupported("CUDA"),
-    max_memory_allocated=_unsupported("CUDA"), amp=_namespace(
-        "cuda.amp", "Mixed precision needs CUDA.", GradScaler=_unsupported("CUDA"),
-        autocast=_unsupported("CUDA")))
+    max_memory_allocated=_unsupported("CUDA"), amp=amp)
 
 mps = _namespace("backends.mps", "Apple's Metal backend: not available.",
                  is_available=lambda: False, is_built=lambda: False)

@@ -521,3 +521,23 @@ def test_reproducibility_and_thread_settings():
     with pytest.raises(RuntimeError, match="positive int"):
         ag.set_num_threads(0)
     assert ag.is_tensor(ag.zeros(1)) and not ag.is_tensor(np.zeros(1))
+
+
+def test_mixed_precision_runs_only_disabled():
+    import nn
+    import optim
+
+    model = nn.Linear(2, 1)
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    scaler = ag.cuda.amp.GradScaler(enabled=False)
+    with ag.autocast(device_type="cpu", enabled=False), ag.amp.autocast("cpu", enabled=False):
+        loss = model(ag.ones(1, 2)).sum()
+    before = model.weight.numpy().copy()
+    scaler.scale(loss).backward()
+    scaler.step(opt)
+    scaler.update()
+    np.testing.assert_allclose(model.weight.numpy(), before - 0.1)
+    with pytest.raises(RuntimeError, match="mixed precision is not supported"):
+        ag.autocast(device_type="cpu", dtype=ag.bfloat16)
+    with pytest.raises(RuntimeError, match="float16 training is not supported"):
+        ag.amp.GradScaler()

@@ -27,9 +27,8 @@ UNSUPPORTED = {
     "data.distributed.DistributedSampler": "distributed",
     "torch.multiprocessing.Process": "multi-process training",
     "torch.multiprocessing.set_start_method": "multi-process training",
-    # Mixed precision needs bfloat16 or a GPU; NumPy has no bfloat16.
-    "torch.amp.autocast": "mixed precision",
-    "torch.autocast": "mixed precision",
+    # Mixed precision (float16/bfloat16) raises when enabled; the disabled forms run:
+    # torch.amp.autocast, torch.autocast, torch.cuda.amp.GradScaler (enabled=False).
     # Sparse storage: NumPy arrays are dense.
     "torch.sparse_coo_tensor": "sparse tensors",
     "torch.spmm": "sparse tensors",
