@@ -72,7 +72,9 @@ class TorchMethods:
                 dtype = a
         check_device("to", device)
         out = self if dtype is None else self._cast(dtype)
-        return out.clone() if copy and out is self else out
+        if copy and out is self:  # a new array; differentiable when it takes part in a graph
+            return self + 0 if self._requires_grad else type(self)._make(self._data.copy())
+        return out
 
     def cpu(self, memory_format=None):
         return self

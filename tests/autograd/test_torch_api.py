@@ -541,3 +541,14 @@ def test_mixed_precision_runs_only_disabled():
         ag.autocast(device_type="cpu", dtype=ag.bfloat16)
     with pytest.raises(RuntimeError, match="float16 training is not supported"):
         ag.amp.GradScaler()
+
+
+def test_to_copy():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.to(copy=True)
+    assert y is not x and not np.shares_memory(y.numpy(), x.numpy())
+    (y * 3).sum().backward()
+    assert x.grad.tolist() == [3.0, 3.0]
+    b = ag.tensor([True])
+    c = b.to("cpu", copy=True)
+    assert c.dtype == np.bool_ and not np.shares_memory(c.numpy(), b.numpy())
