@@ -138,10 +138,17 @@ class FunctionOp(Op):
         finally:
             self.ctx._outputs = None
         result = result if isinstance(result, tuple) else (result,)
-        result = [_as_tensor(r, self.name, "jvp") for r in result]
+        if len(result) != len(self.grads_for):
+            raise RuntimeError(f"{self.name}.jvp returned {len(result)} tangents for "
+                               f"{len(self.grads_for)} outputs")
+        # Only the differentiable outputs have a place in the flat output.
+        result = [_as_tensor(r, self.name, "jvp") for r, k in zip(result, self.grads_for)
+                  if isinstance(k, builtins.int)]
         if self.shapes is None:
             return result[0]
-        return Tensor._make(np.concatenate([r._data.reshape(-1) for r in result]))
+        from .ops import concatenate, reshape
+
+        return concatenate([reshape(r, (-1,)) for r in result])
 
     def _per_input(self, result, where, what):
         """backward's results, one per forward argument -> one per tensor input."""

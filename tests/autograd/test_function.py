@@ -362,3 +362,26 @@ def test_once_differentiable():
     np.testing.assert_allclose(x.grad.numpy(), 2 * x.numpy())
     with pytest.raises(RuntimeError, match="once_differentiable"):
         ag.grad(Square.apply(x).sum(), x, create_graph=True)
+
+
+def test_forward_mode_with_several_outputs():
+    class SinCos(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x.sin(), x.cos(), ag.tensor(3)
+
+        @staticmethod
+        def backward(ctx, gs, gc, _):
+            (x,) = ctx.saved_tensors
+            return gs * x.cos() - gc * x.sin()
+
+        @staticmethod
+        def jvp(ctx, dx):
+            (x,) = ctx.saved_tensors
+            return dx * x.cos(), -dx * x.sin(), None
+
+    x = x3()
+    _, t = ag.jvp(lambda v: SinCos.apply(v)[1], (x,), (ag.Tensor(np.ones(3)),))
+    np.testing.assert_allclose(t.numpy(), -np.sin(x.numpy()))
+    assert ag.gradcheck(lambda v: SinCos.apply(v)[:2], (x,))
