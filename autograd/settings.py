@@ -1,6 +1,6 @@
 """Global settings PyTorch programs set: print options, the float32 matmul precision hint,
 determinism and thread counts (recorded: NumPy on the CPU is deterministic already, and its BLAS
-fixes its threads at start-up), and `is_tensor`."""
+fixes its threads at start-up)."""
 
 import os
 
@@ -71,9 +71,3 @@ def set_num_threads(n):
 
 def get_num_threads():
     return _threads or len(os.sched_getaffinity(0))
-
-
-def is_tensor(obj):
-    from .tensor import Tensor
-
-    return isinstance(obj, Tensor)

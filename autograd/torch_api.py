@@ -51,6 +51,7 @@ from .factories import (
 )
 from .function import Function
 from .mode import inference_mode, is_inference_mode_enabled
+from .predicates import allclose, equal, is_tensor
 from .random import (
     Generator,
     default_generator,
@@ -65,7 +66,6 @@ from .settings import (
     are_deterministic_algorithms_enabled,
     get_float32_matmul_precision,
     get_num_threads,
-    is_tensor,
     set_float32_matmul_precision,
     set_num_threads,
     set_printoptions,
@@ -81,16 +81,17 @@ __version__ = "0.1.0"
 inf, nan, pi, e = math.inf, math.nan, math.pi, math.e
 
 __all__ = [
-    "__version__", "accelerator", "amp", "arange", "are_deterministic_algorithms_enabled",
-    "as_tensor", "autocast", "autograd", "backends", "BoolTensor", "ByteTensor", "CharTensor",
-    "cuda", "default_generator", "device", "distributed", "DoubleTensor", "e", "empty",
-    "empty_like", "eye", "FloatTensor", "from_numpy", "full", "full_like", "Function",
-    "Generator", "get_float32_matmul_precision", "get_num_threads", "get_rng_state", "grad",
-    "HalfTensor", "inf", "inference_mode", "initial_seed", "IntTensor",
-    "is_inference_mode_enabled", "is_tensor", "linspace", "load", "LongTensor", "manual_seed",
-    "multinomial", "nan", "normal", "ones", "ones_like", "pi", "rand", "rand_like", "randint",
-    "randn", "randn_like", "random", "randperm", "save", "seed", "serialization",
-    "set_float32_matmul_precision", "set_num_threads", "set_printoptions", "set_rng_state",
-    "ShortTensor", "tensor", "use_deterministic_algorithms", "Variable", "zeros", "zeros_like",
+    "__version__", "accelerator", "allclose", "amp", "arange",
+    "are_deterministic_algorithms_enabled", "as_tensor", "autocast", "autograd", "backends",
+    "BoolTensor", "ByteTensor", "CharTensor", "cuda", "default_generator", "device",
+    "distributed", "DoubleTensor", "e", "empty", "empty_like", "equal", "eye", "FloatTensor",
+    "from_numpy", "full", "full_like", "Function", "Generator", "get_float32_matmul_precision",
+    "get_num_threads", "get_rng_state", "grad", "HalfTensor", "inf", "inference_mode",
+    "initial_seed", "IntTensor", "is_inference_mode_enabled", "is_tensor", "linspace", "load",
+    "LongTensor", "manual_seed", "multinomial", "nan", "normal", "ones", "ones_like", "pi",
+    "rand", "rand_like", "randint", "randn", "randn_like", "random", "randperm", "save",
+    "seed", "serialization", "set_float32_matmul_precision", "set_num_threads",
+    "set_printoptions", "set_rng_state", "ShortTensor", "tensor",
+    "use_deterministic_algorithms", "Variable", "zeros", "zeros_like",
     *_dtype_names,
 ]

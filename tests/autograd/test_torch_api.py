@@ -552,3 +552,17 @@ def test_to_copy():
     b = ag.tensor([True])
     c = b.to("cpu", copy=True)
     assert c.dtype == np.bool_ and not np.shares_memory(c.numpy(), b.numpy())
+
+
+def test_allclose_and_equal_match_torch():
+    a, b = ag.tensor([1.0, 2.0]), ag.tensor([1.0, 2.000001])
+    assert ag.allclose(a, b) and not ag.allclose(a, b, rtol=0, atol=0)
+    assert not ag.allclose(a, ag.tensor([1.0]))  # broadcast: 2 vs 1 differ
+    assert ag.allclose(ag.tensor([np.nan]), ag.tensor([np.nan]), equal_nan=True)
+    assert ag.equal(ag.tensor([1, 2]), ag.tensor([1.0, 2.0]))
+    assert not ag.equal(ag.tensor([1, 2]), ag.tensor([1, 2, 3]))
+    with pytest.raises(RuntimeError, match="did not match"):
+        ag.allclose(a, ag.tensor([1, 2]))
+    torch = pytest.importorskip("torch")
+    assert torch.allclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0])) == ag.allclose(
+        a, ag.tensor([1.0]))
