@@ -43,16 +43,15 @@ class _Hooks:
 
 
 class RemovableHandle:
-    """Returned by `register_hook`; `remove()` unregisters the hook (again: no effect)."""
+    """Returned by `register_hook` (and nn's module hooks): `remove()` unregisters the hook
+    (again: no effect; also on leaving a `with handle:` block)."""
 
-    def __init__(self, tensor, key):
-        self._tensor, self.id = weakref.ref(tensor), key
+    def __init__(self, hooks_dict):
+        self.hooks_dict = hooks_dict
+        self.id = next(_ids)
 
     def remove(self):
-        t = self._tensor()
-        hooks = registry.get(t) if t is not None else None
-        if hooks is not None:
-            hooks.fns.pop(self.id, None)
+        self.hooks_dict.pop(self.id, None)
 
     def __enter__(self):
         return self
@@ -67,9 +66,10 @@ def register_hook(tensor, fn):
     if not tensor.requires_grad:
         raise RuntimeError("register_hook: cannot register a hook on a tensor that doesn't "
                            "require gradient")
-    key = next(_ids)
-    registry.setdefault(tensor, _Hooks()).fns[key] = fn
-    return RemovableHandle(tensor, key)
+    fns = registry.setdefault(tensor, _Hooks()).fns
+    handle = RemovableHandle(fns)
+    fns[handle.id] = fn
+    return handle
 
 
 def retain_grad(tensor):
