@@ -46,6 +46,14 @@ class device:
     def __hash__(self):
         return hash((self.type, self.index))
 
+    def __enter__(self):
+        """`with device("cpu"):` (the default device for factories) is the CPU already."""
+        check_device("device", self)
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
 
 CPU = device("cpu")
 
@@ -61,6 +69,14 @@ def check_device(where, dev):
         raise RuntimeError(f"{where}: device {str(dev)!r} is not available: "
                            + CPU_ONLY.format(what=dev.type.upper()))
     return dev
+
+
+def get_default_device():
+    return CPU
+
+
+def set_default_device(device):
+    check_device("set_default_device", device)
 
 
 def _unsupported(what):
@@ -135,8 +151,19 @@ class GradScaler:
 amp = _namespace("amp", "Mixed precision: only its disabled form runs.", autocast=autocast,
                  GradScaler=GradScaler)
 
-cuda = _namespace(
-    "cuda", "CUDA as seen from a machine without it: nothing available, seeding is a no-op.",
+class _Absent(types.ModuleType):
+    """A backend's namespace: the names listed answer as on a machine without it; any other
+    name is a function that raises, saying the backend does not exist here."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _unsupported(self.__name__.rsplit(".", 1)[-1].upper())
+
+
+cuda = _Absent("autograd.cuda", "CUDA as seen from a machine without it: nothing available, "
+               "seeding is a no-op, anything else raises.")
+cuda.__dict__.update(
     is_available=lambda: False, device_count=lambda: 0, is_bf16_supported=lambda *a, **k: False,
     manual_seed=_no_op, manual_seed_all=_no_op, seed=_no_op, seed_all=_no_op, empty_cache=_no_op,
     is_initialized=lambda: False, synchronize=_unsupported("CUDA"),

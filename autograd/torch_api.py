@@ -25,7 +25,17 @@ from .creation import (
     from_numpy,
     tensor,
 )
-from .devices import accelerator, amp, autocast, backends, cuda, device, distributed
+from .devices import (
+    accelerator,
+    amp,
+    autocast,
+    backends,
+    cuda,
+    device,
+    distributed,
+    get_default_device,
+    set_default_device,
+)
 from .dtype_names import *  # noqa: F403  (float32 = float, int64 = long, bfloat16, ...)
 from .dtype_names import __all__ as _dtype_names
 from .factories import (
@@ -85,13 +95,13 @@ __all__ = [
     "are_deterministic_algorithms_enabled", "as_tensor", "autocast", "autograd", "backends",
     "BoolTensor", "ByteTensor", "CharTensor", "cuda", "default_generator", "device",
     "distributed", "DoubleTensor", "e", "empty", "empty_like", "equal", "eye", "FloatTensor",
-    "from_numpy", "full", "full_like", "Function", "Generator", "get_float32_matmul_precision",
-    "get_num_threads", "get_rng_state", "grad", "HalfTensor", "inf", "inference_mode",
-    "initial_seed", "IntTensor", "is_inference_mode_enabled", "is_tensor", "linspace", "load",
-    "LongTensor", "manual_seed", "multinomial", "nan", "normal", "ones", "ones_like", "pi",
-    "rand", "rand_like", "randint", "randn", "randn_like", "random", "randperm", "save",
-    "seed", "serialization", "set_float32_matmul_precision", "set_num_threads",
-    "set_printoptions", "set_rng_state", "ShortTensor", "tensor",
-    "use_deterministic_algorithms", "Variable", "zeros", "zeros_like",
+    "from_numpy", "full", "full_like", "Function", "Generator", "get_default_device",
+    "get_float32_matmul_precision", "get_num_threads", "get_rng_state", "grad", "HalfTensor",
+    "inf", "inference_mode", "initial_seed", "IntTensor", "is_inference_mode_enabled",
+    "is_tensor", "linspace", "load", "LongTensor", "manual_seed", "multinomial", "nan",
+    "normal", "ones", "ones_like", "pi", "rand", "rand_like", "randint", "randn", "randn_like",
+    "random", "randperm", "save", "seed", "serialization", "set_default_device",
+    "set_float32_matmul_precision", "set_num_threads", "set_printoptions", "set_rng_state",
+    "ShortTensor", "tensor", "use_deterministic_algorithms", "Variable", "zeros", "zeros_like",
     *_dtype_names,
 ]

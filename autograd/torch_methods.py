@@ -90,6 +90,10 @@ class TorchMethods:
 
         return CPU
 
+    def get_device(self):
+        """-1: the CPU, as PyTorch numbers it."""
+        return -1
+
     is_cuda = False
     is_sparse = False
     is_quantized = False

@@ -566,3 +566,17 @@ def test_allclose_and_equal_match_torch():
     torch = pytest.importorskip("torch")
     assert torch.allclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0])) == ag.allclose(
         a, ag.tensor([1.0]))
+
+
+def test_default_device_and_unknown_cuda_calls():
+    with ag.device("cpu"):
+        assert ag.zeros(1).device == ag.get_default_device() == ag.device("cpu")
+    ag.set_default_device("cpu")
+    assert ag.zeros(1).get_device() == -1
+    with pytest.raises(RuntimeError, match="no CUDA backend"):
+        with ag.device("cuda"):
+            pass
+    with pytest.raises(RuntimeError, match="no CUDA backend"):
+        ag.set_default_device("cuda")
+    with pytest.raises(RuntimeError, match="no CUDA backend"):
+        ag.cuda.get_device_properties(0)
