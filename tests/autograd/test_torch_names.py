@@ -63,7 +63,7 @@ def names():
 
 # Tensor, Module and Optimizer names are looked up on instances: some are instance attributes.
 ROOTS = {
-    "torch": lambda: autograd, "Tensor": lambda: autograd.tensor([1.0], requires_grad=True),
+    "torch": lambda: autograd, "Tensor": lambda: autograd.ones(2, 2, requires_grad=True),
     "nn": lambda: nn, "F": lambda: nn.functional,
     "data": lambda: importlib.import_module("nn.utils.data"), "Module": lambda: nn.Linear(1, 1),
     "optim": lambda: optim, "lr_scheduler": lambda: importlib.import_module("optim.lr_scheduler"),
