@@ -118,20 +118,31 @@ def from_numpy(array):
     return Tensor._make(array)
 
 
-def _legacy(dtype, name):
-    def construct(*args, device=None):
-        """`{name}(data)` copies data as {dtype}; `{name}(2, 3)` makes an uninitialised (here:
-        zero) tensor of that size, as PyTorch's legacy constructor does."""
-        check_device(name, device)
+class _LegacyType(type):
+    """`isinstance(x, FloatTensor)` asks for x's dtype, as PyTorch's legacy types do."""
+
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, Tensor) and obj.dtype == cls.dtype
+
+
+class _Legacy(metaclass=_LegacyType):
+    """`FloatTensor(data)` copies data as float32; `FloatTensor(2, 3)` makes an uninitialised
+    (here: zero) tensor of that size, as PyTorch's legacy constructors do. Calling one returns
+    a plain Tensor."""
+
+    dtype = None
+
+    def __new__(cls, *args, device=None):
+        check_device(cls.__name__, device)
         if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)):
             data = args[0]
             return Tensor._make(np.array(data._data if isinstance(data, Tensor) else data,
-                                         dtype=dtype))
-        return Tensor._make(np.zeros(parse_size(name, args), dtype=dtype))
+                                         dtype=cls.dtype))
+        return Tensor._make(np.zeros(parse_size(cls.__name__, args), dtype=cls.dtype))
 
-    construct.__name__ = construct.__qualname__ = name
-    construct.__doc__ = construct.__doc__.format(name=name, dtype=dtype)
-    return construct
+
+def _legacy(dtype, name):
+    return _LegacyType(name, (_Legacy,), {"dtype": dtype, "__module__": __name__})
 
 
 FloatTensor = _legacy(dtype_names.float32, "FloatTensor")

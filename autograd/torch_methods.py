@@ -112,6 +112,9 @@ class TorchMethods:
 
         if dtype is None:
             return dtype_names.type_name(self._data.dtype)
+        if isinstance(dtype, builtins.type) and isinstance(getattr(dtype, "dtype", None),
+                                                            np.dtype):
+            dtype = dtype.dtype  # a legacy type: x.type(ag.FloatTensor)
         if isinstance(dtype, str):
             if ".cuda." in dtype:
                 from .devices import check_device

@@ -580,3 +580,11 @@ def test_default_device_and_unknown_cuda_calls():
         ag.set_default_device("cuda")
     with pytest.raises(RuntimeError, match="no CUDA backend"):
         ag.cuda.get_device_properties(0)
+
+
+def test_legacy_types_in_isinstance_and_type():
+    x = ag.tensor([1.0, 2.0])
+    assert isinstance(x, ag.FloatTensor) and not isinstance(x, ag.LongTensor)
+    assert isinstance(x.long(), ag.LongTensor) and not isinstance([1], ag.FloatTensor)
+    assert x.type(ag.DoubleTensor).dtype == np.float64
+    assert type(ag.FloatTensor([1])) is ag.Tensor
