@@ -46,6 +46,29 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     return result
 
 
+def gradgradcheck(func, inputs, grad_outputs=None, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0,
+                  raise_exception=True, **torch_options):
+    """Second derivatives against finite differences: gradcheck of the function that maps the
+    inputs to uᵀ·∂func/∂inputs (u: `grad_outputs`, or a fixed random cotangent), whose own
+    gradient runs the reverse rules' reverse rules (create_graph=True)."""
+    import numpy as np
+
+    from .ops import concatenate, reshape
+
+    def first(*xs):
+        out = func(*xs)
+        u = grad_outputs
+        if u is None:
+            u = Tensor._make(np.random.default_rng(seed + 1).standard_normal(out.shape)
+                             .astype(out.dtype))
+        wrt = [x for x in xs if x.requires_grad]
+        grads = _grad(out, wrt, u, create_graph=True)
+        return concatenate([reshape(g, (-1,)) for g in grads])
+
+    return gradcheck(first, inputs, eps=eps, atol=atol, rtol=rtol, seed=seed,
+                     raise_exception=raise_exception, **torch_options)
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """`torch.autograd.backward`: backward from several outputs at once, each weighted by its
     `grad_tensors` entry (None for a scalar output)."""
@@ -134,6 +157,8 @@ functional = types.ModuleType("autograd.autograd.functional", "torch.autograd.fu
                               "calling conventions (tuples of inputs, strategy=).")
 functional.__dict__.update(jacobian=jacobian, hessian=hessian, vjp=vjp, jvp=jvp)
 
-__all__ = ["Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", "enable_grad",
-           "functional", "grad", "gradcheck", "inference_mode", "no_grad", "set_detect_anomaly",
-           "set_grad_enabled"]
+__all__ = [
+    "Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", "enable_grad",
+    "functional", "grad", "gradcheck", "gradgradcheck", "inference_mode", "no_grad",
+    "set_detect_anomaly", "set_grad_enabled",
+]

@@ -9,7 +9,10 @@ import math
 import types
 
 from . import autograd, random, serialize
-from .autograd import grad  # the engine's grad, plus PyTorch's allow_unused
+from .autograd import (
+    grad,  # the engine's grad, plus PyTorch's allow_unused
+    gradgradcheck,
+)
 from .creation import (
     BoolTensor,
     ByteTensor,
@@ -96,12 +99,13 @@ __all__ = [
     "BoolTensor", "ByteTensor", "CharTensor", "cuda", "default_generator", "device",
     "distributed", "DoubleTensor", "e", "empty", "empty_like", "equal", "eye", "FloatTensor",
     "from_numpy", "full", "full_like", "Function", "Generator", "get_default_device",
-    "get_float32_matmul_precision", "get_num_threads", "get_rng_state", "grad", "HalfTensor",
-    "inf", "inference_mode", "initial_seed", "IntTensor", "is_inference_mode_enabled",
-    "is_tensor", "linspace", "load", "LongTensor", "manual_seed", "multinomial", "nan",
-    "normal", "ones", "ones_like", "pi", "rand", "rand_like", "randint", "randn", "randn_like",
-    "random", "randperm", "save", "seed", "serialization", "set_default_device",
-    "set_float32_matmul_precision", "set_num_threads", "set_printoptions", "set_rng_state",
-    "ShortTensor", "tensor", "use_deterministic_algorithms", "Variable", "zeros", "zeros_like",
+    "get_float32_matmul_precision", "get_num_threads", "get_rng_state", "grad",
+    "gradgradcheck", "HalfTensor", "inf", "inference_mode", "initial_seed", "IntTensor",
+    "is_inference_mode_enabled", "is_tensor", "linspace", "load", "LongTensor", "manual_seed",
+    "multinomial", "nan", "normal", "ones", "ones_like", "pi", "rand", "rand_like", "randint",
+    "randn", "randn_like", "random", "randperm", "save", "seed", "serialization",
+    "set_default_device", "set_float32_matmul_precision", "set_num_threads",
+    "set_printoptions", "set_rng_state", "ShortTensor", "tensor",
+    "use_deterministic_algorithms", "Variable", "zeros", "zeros_like",
     *_dtype_names,
 ]

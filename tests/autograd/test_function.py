@@ -385,3 +385,27 @@ def test_forward_mode_with_several_outputs():
     _, t = ag.jvp(lambda v: SinCos.apply(v)[1], (x,), (ag.Tensor(np.ones(3)),))
     np.testing.assert_allclose(t.numpy(), -np.sin(x.numpy()))
     assert ag.gradcheck(lambda v: SinCos.apply(v)[:2], (x,))
+
+
+def test_gradgradcheck():
+    class Cube(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * g * x * x
+
+    class WrongSecond(Cube):
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return 3 * g * (x * x).detach()  # right value, no second derivative
+
+    assert ag.gradgradcheck(Cube.apply, (x3(),))
+    assert ag.autograd.gradgradcheck(lambda v: (v.exp() * v).sum(), (x3(),))
+    assert ag.gradcheck(WrongSecond.apply, (x3(),))
+    assert not ag.gradgradcheck(WrongSecond.apply, (x3(),), raise_exception=False)
