@@ -1,9 +1,16 @@
 """`ag.save` / `ag.load`: PyTorch's spellings of `nn.save` / `nn.load` (never pickle).
 
-The nn package imports autograd, so these import it when called, not when autograd loads.
+As `torch.load` does, `ag.load` gives back Tensors where `nn.load` (NumPy's dialect) gives
+arrays, and a lone Tensor saved with `ag.save(t, path)` loads as that Tensor. The nn package
+imports autograd, so these import it when called, not when autograd loads.
 """
 
+import numpy as np
+
 from .devices import check_device
+from .tensor import Tensor
+
+_LONE = "__tensor__"  # the key a lone saved Tensor is stored under
 
 
 def save(obj, f, **kwargs):
@@ -13,7 +20,7 @@ def save(obj, f, **kwargs):
                         "by the file's suffix (.npz or .safetensors)")
     from nn import save as nn_save
 
-    return nn_save(obj, f)
+    return nn_save({_LONE: obj} if isinstance(obj, Tensor) else obj, f)
 
 
 def load(f, map_location=None, weights_only=None, **kwargs):
@@ -26,7 +33,19 @@ def load(f, map_location=None, weights_only=None, **kwargs):
         check_device("load(map_location=...)", map_location)
     from nn import load as nn_load
 
-    return nn_load(f)
+    obj = _tensors(nn_load(f))
+    return obj[_LONE] if isinstance(obj, dict) and list(obj) == [_LONE] else obj
+
+
+def _tensors(obj):
+    """The loaded structure with every array made a Tensor."""
+    if isinstance(obj, np.ndarray):
+        return Tensor._make(obj)
+    if isinstance(obj, dict):
+        return type(obj)((k, _tensors(v)) for k, v in obj.items())
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_tensors(v) for v in obj)
+    return obj
 
 
 class safe_globals:

@@ -588,3 +588,25 @@ def test_legacy_types_in_isinstance_and_type():
     assert isinstance(x.long(), ag.LongTensor) and not isinstance([1], ag.FloatTensor)
     assert x.type(ag.DoubleTensor).dtype == np.float64
     assert type(ag.FloatTensor([1])) is ag.Tensor
+
+
+def test_load_gives_tensors_as_torch_load_does(tmp_path):
+    import nn
+    import optim
+
+    model = nn.Linear(2, 1)
+    opt = optim.Adam(model.parameters())
+    model(ag.ones(1, 2)).sum().backward()
+    opt.step()
+    path = tmp_path / "ckpt.npz"
+    ag.save({"model": model.state_dict(), "opt": opt.state_dict(), "epoch": 3}, path)
+    ckpt = ag.load(path)
+    assert isinstance(ckpt["model"]["weight"], ag.Tensor) and ckpt["epoch"] == 3
+    again = optim.Adam(nn.Linear(2, 1).parameters())
+    again.load_state_dict(ckpt["opt"])
+    np.testing.assert_array_equal(again.state_dict()["state"][0]["exp_avg"],
+                                  opt.state_dict()["state"][0]["exp_avg"])
+    assert isinstance(nn.load(path)["model"]["weight"], np.ndarray)  # nn.load: NumPy's dialect
+    ag.save(ag.arange(3), tmp_path / "t.npz")
+    t = ag.load(tmp_path / "t.npz")
+    assert isinstance(t, ag.Tensor) and t.tolist() == [0, 1, 2]
