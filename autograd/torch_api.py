@@ -8,7 +8,9 @@ import `Tensor` from the submodule, which stays loaded under `autograd.tensor` i
 import math
 import types
 
-from . import autograd, random, serialize
+from . import autograd as autograd  # torch.autograd.grad -> autograd.autograd.grad
+from . import random as random  # torch.random.manual_seed; (kept out of __all__, as in torch)
+from . import serialize
 from .autograd import (
     grad,  # the engine's grad, plus PyTorch's allow_unused
     gradgradcheck,
@@ -95,7 +97,7 @@ inf, nan, pi, e = math.inf, math.nan, math.pi, math.e
 
 __all__ = [
     "__version__", "accelerator", "allclose", "amp", "arange",
-    "are_deterministic_algorithms_enabled", "as_tensor", "autocast", "autograd", "backends",
+    "are_deterministic_algorithms_enabled", "as_tensor", "autocast", "backends",
     "BoolTensor", "ByteTensor", "CharTensor", "cuda", "default_generator", "device",
     "distributed", "DoubleTensor", "e", "empty", "empty_like", "equal", "eye", "FloatTensor",
     "from_numpy", "full", "full_like", "Function", "Generator", "get_default_device",
@@ -103,7 +105,7 @@ __all__ = [
     "gradgradcheck", "HalfTensor", "inf", "inference_mode", "initial_seed", "IntTensor",
     "is_inference_mode_enabled", "is_tensor", "linspace", "load", "LongTensor", "manual_seed",
     "multinomial", "nan", "normal", "ones", "ones_like", "pi", "rand", "rand_like", "randint",
-    "randn", "randn_like", "random", "randperm", "save", "seed", "serialization",
+    "randn", "randn_like", "randperm", "save", "seed", "serialization",
     "set_default_device", "set_float32_matmul_precision", "set_num_threads",
     "set_printoptions", "set_rng_state", "ShortTensor", "tensor",
     "use_deterministic_algorithms", "Variable", "zeros", "zeros_like",
