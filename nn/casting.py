@@ -57,3 +57,7 @@ class Casting:
 
     def cuda(self, device=None):
         check_device("cuda", "cuda")
+
+    def share_memory(self):
+        """For sharing weights between processes; one process uses them here: returns self."""
+        return self
