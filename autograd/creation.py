@@ -138,7 +138,8 @@ class _Legacy(metaclass=_LegacyType):
             data = args[0]
             return Tensor._make(np.array(data._data if isinstance(data, Tensor) else data,
                                          dtype=cls.dtype))
-        return Tensor._make(np.zeros(parse_size(cls.__name__, args), dtype=cls.dtype))
+        size = parse_size(cls.__name__, args) if args else (0,)  # FloatTensor(): empty
+        return Tensor._make(np.zeros(size, dtype=cls.dtype))
 
 
 def _legacy(dtype, name):

@@ -587,7 +587,7 @@ def test_legacy_types_in_isinstance_and_type():
     assert isinstance(x, ag.FloatTensor) and not isinstance(x, ag.LongTensor)
     assert isinstance(x.long(), ag.LongTensor) and not isinstance([1], ag.FloatTensor)
     assert x.type(ag.DoubleTensor).dtype == np.float64
-    assert type(ag.FloatTensor([1])) is ag.Tensor
+    assert type(ag.FloatTensor([1])) is ag.Tensor and ag.FloatTensor().shape == (0,)
 
 
 def test_load_gives_tensors_as_torch_load_does(tmp_path):
