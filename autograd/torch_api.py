@@ -9,6 +9,7 @@ import math
 import types
 
 from . import autograd as autograd  # torch.autograd.grad -> autograd.autograd.grad
+from . import func as func  # torch.func's transforms
 from . import random as random  # torch.random.manual_seed; (kept out of __all__, as in torch)
 from . import serialize
 from .autograd import (
