@@ -6,6 +6,7 @@ names are also at the package's top level (`autograd.grad`, `autograd.Function`)
 """
 
 import types
+from collections import namedtuple
 
 from . import functional as _functional
 from .creation import Variable
@@ -153,12 +154,54 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     return out.detach(), tangent
 
 
+class dual_level:
+    """`with forward_ad.dual_level():` — inside it, ops carry tangents (forward mode)."""
+
+    def __enter__(self):
+        from . import mode
+
+        if mode.state.tangents_enabled:
+            raise RuntimeError("forward_ad.dual_level: nested dual levels are not supported")
+        self._switch = mode.tangents_enabled(True)
+        self._switch.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._switch.__exit__(*exc)
+
+
+def make_dual(tensor, tangent, *, level=None):
+    """A tensor with `tensor`'s value carrying `tangent` through the ops that use it."""
+    from .forward import _alias
+
+    if tangent.shape != tensor.shape:
+        raise ValueError(f"make_dual: tangent has shape {tangent.shape} but the primal has "
+                         f"shape {tensor.shape}")
+    dual = _alias(tensor)
+    dual.tangent = Tensor._make(tangent._data.astype(tensor.dtype, copy=False))
+    return dual
+
+
+UnpackedDualTensor = namedtuple("UnpackedDualTensor", "primal tangent")
+
+
+def unpack_dual(tensor, *, level=None):
+    """(primal, tangent); the tangent is None when the tensor carries none."""
+    primal = tensor if tensor.requires_grad else Tensor._make(tensor._data)
+    return UnpackedDualTensor(primal, tensor.tangent)
+
+
+forward_ad = types.ModuleType("autograd.autograd.forward_ad", "torch.autograd.forward_ad: "
+                              "dual tensors carrying tangents through ops.")
+forward_ad.__dict__.update(dual_level=dual_level, make_dual=make_dual, unpack_dual=unpack_dual,
+                           UnpackedDualTensor=UnpackedDualTensor)
+
 functional = types.ModuleType("autograd.autograd.functional", "torch.autograd.functional's "
                               "calling conventions (tuples of inputs, strategy=).")
 functional.__dict__.update(jacobian=jacobian, hessian=hessian, vjp=vjp, jvp=jvp)
 
 __all__ = [
     "Function", "FunctionCtx", "Variable", "backward", "detect_anomaly", "enable_grad",
-    "functional", "grad", "gradcheck", "gradgradcheck", "inference_mode", "no_grad",
-    "set_detect_anomaly", "set_grad_enabled",
+    "forward_ad", "functional", "grad", "gradcheck", "gradgradcheck", "inference_mode",
+    "no_grad", "set_detect_anomaly", "set_grad_enabled",
 ]

@@ -59,3 +59,28 @@ def test_same_as_torch_func():
         ours = getattr(func, name)(fn)(ag.tensor(v))
         theirs = getattr(tf, name)(fn)(torch.tensor(v))
         np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def forward_ad_program(lib):
+    fwAD = lib.autograd.forward_ad
+    x = lib.tensor([0.5, -1.0, 2.0], dtype=lib.float64)
+    with fwAD.dual_level():
+        dual = fwAD.make_dual(x, lib.ones(3, dtype=lib.float64))
+        out = (dual.exp() * dual).sum() * dual
+        primal, tangent = fwAD.unpack_dual(out)
+    return primal, tangent
+
+
+def test_forward_ad_dual_numbers():
+    primal, tangent = forward_ad_program(ag)
+    v = np.array([0.5, -1.0, 2.0])
+    s = np.sum(np.exp(v) * v)
+    np.testing.assert_allclose(primal.numpy(), s * v)
+    np.testing.assert_allclose(tangent.numpy(), np.sum(np.exp(v) * (v + 1)) * v + s)
+    assert ag.autograd.forward_ad.unpack_dual(ag.ones(2)).tangent is None
+    with pytest.raises(RuntimeError, match="nested"):
+        with ag.autograd.forward_ad.dual_level(), ag.autograd.forward_ad.dual_level():
+            pass
+    torch = pytest.importorskip("torch")
+    for ours, theirs in zip(forward_ad_program(ag), forward_ad_program(torch)):
+        np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12)
