@@ -5,6 +5,14 @@ giving the same numbers and the same gradients. Compared with PyTorch itself whe
 import numpy as np
 import pytest
 
+import autograd
+
+# The snippet needs view/nelement/t/pow from the tensor-ops work; until those land it is an
+# expected failure, reported as such (it runs for real as soon as they exist).
+PENDING_OPS = [m for m in ("view", "nelement", "t", "pow") if not hasattr(autograd.Tensor, m)]
+pytestmark = pytest.mark.xfail(bool(PENDING_OPS), reason=f"pending Tensor ops: {PENDING_OPS}",
+                               strict=True)
+
 
 def lecture(torch, nn):
     """The lecture's code; `torch` and `nn` are whichever library runs it."""
