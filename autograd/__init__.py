@@ -35,3 +35,11 @@ __all__ = [
     "jacobian", "jvp", "no_grad", "set_default_dtype", "set_detect_anomaly", "set_grad_enabled",
     "toposort", "viz", "vjp", *_op_names,
 ]
+
+# PyTorch's module-level API (`import autograd as torch`): tensor(), PyTorch's dtype names,
+# factories, seeding, devices, Function, save/load. See torch_api.py.
+from . import torch_api  # noqa: E402
+from .torch_api import *  # noqa: E402,F403
+from .torch_api import __version__  # noqa: E402,F401
+
+__all__ += torch_api.__all__

@@ -17,8 +17,27 @@ class GradcheckError(AssertionError):
     """An analytic gradient disagrees with finite differences; the message says where."""
 
 
-def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
-    """True if every analytic gradient of `f` at `inputs` matches finite differences."""
+# PyTorch's extra checks: accepted so its calls run; this gradcheck does the reverse-mode check.
+_TORCH_OPTIONS = {"nondet_tol", "check_undefined_grad", "check_grad_dtypes",
+                  "check_batched_grad", "check_batched_forward_grad", "check_forward_ad",
+                  "check_backward_ad", "fast_mode", "masked"}
+
+
+def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_exception=True,
+              **torch_options):
+    """True if every analytic gradient of `f` at `inputs` matches finite differences.
+
+    PyTorch's convention works too: `f` may return a tuple of outputs (each is checked), and
+    with `raise_exception=False` a mismatch returns False instead of raising."""
+    unknown = set(torch_options) - _TORCH_OPTIONS
+    if unknown:
+        raise TypeError(f"gradcheck: unexpected arguments {sorted(unknown)}")
+    if not raise_exception:
+        try:
+            return gradcheck(f, inputs, eps, atol, rtol, seed)
+        except GradcheckError:
+            return False
+    f = _one_output(f)
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     xs = []
     for i, x in enumerate(inputs):
@@ -61,3 +80,19 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
                     f"(difference {abs(got - numeric):.3g}, allowed "
                     f"{atol + rtol * abs(numeric):.3g})")
     return True
+
+
+def _one_output(f):
+    """`f`, with a tuple of outputs joined into one flat vector (its float outputs only)."""
+    from .ops import concatenate, reshape
+
+    def joined(*args):
+        out = f(*args)
+        if isinstance(out, Tensor):
+            return out
+        outs = [reshape(o, (-1,)) for o in out if isinstance(o, Tensor) and o.dtype.kind == "f"]
+        if not outs:
+            raise ValueError("gradcheck: f returned no floating-point Tensor to check")
+        return concatenate(outs)
+
+    return joined

@@ -9,7 +9,7 @@ import threading
 
 import numpy as np
 
-from . import mode
+from . import hooks, mode
 from .graph import toposort
 from .op import IGNORE, _check_finite, quiet, where_created
 from .tensor import Tensor
@@ -145,6 +145,10 @@ def _sweep(roots, seeds, retain_graph, create_graph, targets):
             g = grads.pop(t)
             prev = found.get(t)
             found[t] = g if prev is None else _add(prev, g, create_graph)
+    if hooks.registry:  # leaves' cotangents are complete only now
+        for t in found:
+            if t.grad_fn is None:
+                found[t] = hooks.run(t, found[t])
     return found
 
 
@@ -152,6 +156,8 @@ def _walk(order, grads, found, wanted, needed, anomaly, retain_graph, create_gra
     """The sweep itself: each tensor's op turns its complete cotangent into its inputs'."""
     with mode.set_grad_enabled(create_graph):
         for t in reversed(order):
+            if hooks.registry and t in grads:  # t's cotangent is complete: its hooks see it
+                grads[t] = hooks.run(t, grads[t])
             if wanted is not None:
                 if t in wanted and t in grads:
                     found[t] = grads[t]

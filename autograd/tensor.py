@@ -5,15 +5,18 @@ Those two links are the whole computational graph. Methods here are thin spellin
 functions in `autograd.ops`, so each op is defined once.
 """
 
+import builtins
+
 import numpy as np
 
-from . import mode
+from . import dtypes, mode
 from .dtypes import as_array, is_floating
+from .torch_methods import TorchMethods
 
 _new = object.__new__
 
 
-class Tensor:
+class Tensor(TorchMethods):
     # _version counts in-place updates; a view (or detach()) has `_base`, the tensor whose
     # array it shares, and then counts with that tensor's counter. A view made by ops also has
     # `_view` = (the tensor it was taken from, the view ops), to replay it after a recorded write,
@@ -24,6 +27,10 @@ class Tensor:
     __array_ufunc__ = None  # ndarray <op> Tensor defers to Tensor's reflected operators
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if type(requires_grad) is builtins.int:  # PyTorch's legacy Tensor(2, 3): sizes
+            sizes = [d for d in (data, requires_grad, dtype, name) if d is not None]
+            data = np.zeros(_sizes(sizes), dtype=dtypes.get_default_dtype())
+            requires_grad = dtype = name = None
         if isinstance(data, Tensor):
             data = data._data
         self._data = as_array(data, None if dtype is None else np.dtype(dtype))
@@ -360,6 +367,13 @@ class Tensor:
     @property
     def T(self):
         return _ops.transpose(self)
+
+
+def _sizes(sizes):
+    if not all(type(d) is builtins.int and d >= 0 for d in sizes):
+        raise TypeError(f"Tensor: with sizes (PyTorch's legacy Tensor(2, 3)), every argument "
+                        f"must be a non-negative int, got {tuple(sizes)}")
+    return tuple(sizes)
 
 
 from . import inplace  # noqa: E402  (these import Tensor, so they load after it)

@@ -11,8 +11,8 @@ import numpy as np
 
 import autograd as ag
 from autograd import ShapeError, Tensor, no_grad
+from autograd import random as _random
 
-from . import init
 from .activations import elu, gelu, glu, hardtanh, prelu, silu, softplus, softsign
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .losses import (
@@ -93,7 +93,7 @@ def _check_probability(p, name):
 def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     """Inverted dropout: each entry is zeroed with probability p and the survivors are scaled
     by 1 / (1 - p), so the expected output is x; the identity when not training (or p = 0).
-    The mask comes from `generator`, else from nn.init's shared generator. `inplace` is
+    The mask comes from `generator`, else from the library's shared generator. `inplace` is
     accepted for PyTorch compatibility; the result is always a new tensor."""
     _check_probability(p, "dropout")
     x = _tensor(input)
@@ -106,7 +106,7 @@ def _drop(x, p, mask_shape, generator):
     """x times a keep-mask of `mask_shape` (broadcast over x), survivors scaled by 1/(1 - p)."""
     if p == 1:
         return x * 0.0
-    rng = init.default_generator() if generator is None else generator
+    rng = _random.numpy_rng(generator, "dropout")
     keep = rng.random(mask_shape) >= p
     return x * Tensor((keep / (1.0 - p)).astype(x.dtype))
 

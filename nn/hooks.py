@@ -8,31 +8,11 @@ and an input node — reached after every output node in the reverse sweep — h
 grad_input and passes on whatever the hook returns instead.
 """
 
-import itertools
 import warnings
 from collections import OrderedDict
 
 from autograd import Op, Tensor
-
-_ids = itertools.count()
-
-
-class RemovableHandle:
-    """Returned by the register_*_hook methods: `handle.remove()` unregisters the hook (also
-    on leaving a `with handle:` block)."""
-
-    def __init__(self, hooks):
-        self.hooks_dict = hooks
-        self.id = next(_ids)
-
-    def remove(self):
-        self.hooks_dict.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+from autograd.hooks import RemovableHandle
 
 
 class Hooks:

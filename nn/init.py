@@ -2,9 +2,10 @@
 generator that they, dropout and shuffling share.
 
 Each initialiser fills a tensor's array in place and returns the tensor. Random draws come
-from `generator=` if given, else from one module-level NumPy generator: `nn.init.manual_seed(s)`
-(also spelled `nn.manual_seed`) resets it, so a model built after the same seed is the same
-model. Like PyTorch, the generator starts from a fixed seed, so runs are reproducible by default.
+from `generator=` if given, else from the library's one generator (`autograd.random`):
+`nn.init.manual_seed(s)` (also `nn.manual_seed`, `autograd.manual_seed`) reseeds it, so a model
+built after the same seed is the same model. It starts from a fixed seed, so runs are
+reproducible by default.
 """
 
 import math
@@ -12,25 +13,22 @@ import math
 import numpy as np
 
 from autograd import Tensor, no_grad
-
-_DEFAULT_SEED = 0
-_generator = np.random.default_rng(_DEFAULT_SEED)
+from autograd import random as _random
 
 
 def manual_seed(seed):
-    """Reset the shared generator (initialisers, dropout masks, shuffling) to `seed`."""
-    global _generator
-    _generator = np.random.default_rng(seed)
-    return _generator
+    """Seed the library's one generator (factories, initialisers, dropout, shuffling): the
+    same as `autograd.manual_seed`."""
+    return _random.manual_seed(seed)
 
 
 def default_generator():
     """The shared `np.random.Generator` that draws when no `generator=` is given."""
-    return _generator
+    return _random.default_generator.rng
 
 
 def _rng(generator):
-    return _generator if generator is None else generator
+    return _random.numpy_rng(generator, "init")
 
 
 def _fill(tensor, values, name):

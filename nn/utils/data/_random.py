@@ -1,16 +1,10 @@
 """The one place that decides where data loading's random draws come from."""
 
-import numpy as np
-
-from ... import init
+from autograd import random as _random
 
 
 def _rng(generator):
-    """The NumPy generator to draw from: `generator`, or the shared one (read at each draw, so
-    a later `nn.manual_seed` takes effect)."""
-    if generator is None:
-        return init.default_generator()
-    if isinstance(generator, np.random.Generator):
-        return generator
-    raise TypeError(f"generator must be a numpy.random.Generator (or None for the shared one "
-                    f"that nn.manual_seed seeds), got {type(generator).__name__}")
+    """The NumPy generator to draw from: `generator` (an autograd.Generator or a
+    np.random.Generator), or the library's shared one (read at each draw, so a later
+    `manual_seed` takes effect)."""
+    return _random.numpy_rng(generator, "generator")
