@@ -1,15 +1,16 @@
 """Pooling over (N, C, L) and (N, C, H, W) batches: max and average over sliding windows, and
 adaptive average pooling to a fixed output size.
 
-Max and average pooling reduce the windows of `ag.sliding_windows` (N, C, kh, kw, OH, OW) over
-the kernel axes; adaptive average pooling is two matrix products, out = Pₕ · x · Pᵥᵀ, with
-averaging matrices that hold 1/|window| on each output's (possibly overlapping) window. The
-gradients are those ops' own rules.
-"""
+Max pooling is its own primitive, which remembers each window's argmax; average pooling sums
+the windows of `ag.sliding_windows` (N, C, kh, kw, OH, OW) over the kernel axes; adaptive
+average pooling is two matrix products, out = Pₕ · x · Pᵥᵀ, with averaging matrices that hold
+1/|window| on each output's (possibly overlapping) window. The gradients are those ops' own
+rules."""
 
 import numpy as np
 
 from autograd import ShapeError, Tensor
+from autograd.ops.pooling import MaxPool2d as MaxPool2dOp
 from autograd.ops.windows import as_pair, sliding_windows, window_geometry
 
 from .module import Module
@@ -43,24 +44,18 @@ def _check_pool_args(op, kernel, padding, dilation, ceil_mode, return_indices=Fa
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     """out[n, c, i, j] = max_{p,q} xpad[n, c, i·sh + p·dh, j·sw + q·dw]; stride defaults to the
-    kernel.
+    kernel, xpad pads with -inf.
 
-    The padding never wins: it holds the dtype's lowest value (PyTorch pads with -inf; the
-    lowest finite value gives the same maxima and keeps anomaly mode's NaN/inf check quiet).
-    Gradient: to the window's maximum; tied maxima split it equally (as `ag.max` does;
-    PyTorch gives it all to one of them).
+    One primitive (`autograd.ops.pooling.MaxPool2d`) that keeps each window's argmax: the
+    gradient goes to that entry alone. Tied maxima: the first in the window's row-major order
+    takes it all, as in PyTorch (`ag.max`, a reduction, splits it among ties instead).
     """
     x, unbatched = _image("max_pool2d", _as_tensor(input))
     dilation = as_pair("max_pool2d", "dilation", dilation, 1)
     kernel, stride, padding, _ = window_geometry("max_pool2d", x.shape, kernel_size, stride,
                                                  padding, dilation)
     _check_pool_args("max_pool2d", kernel, padding, dilation, ceil_mode, return_indices)
-    info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
-    windows = sliding_windows(x, kernel, stride, padding, info.min, dilation)
-    n, c, kh, kw, oh, ow = windows.shape
-    # One contiguous copy with the window flattened to one axis: reducing over that axis is
-    # several times faster than reducing over two strided axes of the view.
-    out = windows.reshape(n, c, kh * kw, oh, ow).max(axis=2)  # (N, C, OH, OW)
+    out = MaxPool2dOp(kernel, stride, padding, dilation)(x)  # (N, C, OH, OW)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 

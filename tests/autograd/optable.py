@@ -238,6 +238,41 @@ def _windows():
     ]
 
 
+
+def np_scatter_add(g, shape, index):
+    out = np.zeros(int(np.prod(shape)), dtype=g.dtype)
+    for k, i in enumerate(index.ravel()):
+        out[i] += g.ravel()[k]
+    return out.reshape(shape)
+
+
+TAKE_INDEX = np.array([[5, 0, 11], [5, 7, 2]])  # into a (3, 4) array; 5 twice
+TAKE_UNIQUE = np.array([3, 0, 10, 6])
+
+
+def _pooling():
+    """Max-pooling, which keeps each window's argmax, and the gather/scatter pair under it."""
+    try:
+        from autograd.ops.pooling import ScatterAdd, Take, max_pool2d
+    except ImportError:
+        return []
+    return [
+        Case("max_pool2d", lambda a: max_pool2d(a, 2),  # disjoint tiles; the odd column dropped
+             lambda a: np_windows(a, 2, 2, 0).max(axis=(2, 3)), args(distinct(2, 2, 4, 5))),
+        Case("max_pool2d[stride, padding]", lambda a: max_pool2d(a, 3, 2, 1),
+             lambda a: np_windows(a, 3, 2, 1, -np.inf).max(axis=(2, 3)),
+             args(distinct(1, 2, 5, 4))),
+        Case("max_pool2d[overlapping, dilation]", lambda a: max_pool2d(a, 2, 1, 1, dilation=2),
+             lambda a: np_windows(a, 2, 1, 1, -np.inf, dilation=2).max(axis=(2, 3)),
+             args(distinct(1, 1, 4, 5))),
+        Case("take", lambda a: Take(TAKE_INDEX)(a), lambda a: np.take(a, TAKE_INDEX),
+             args(real(3, 4))),
+        Case("scatter_add", lambda g: ScatterAdd((3, 4), TAKE_INDEX)(g),
+             lambda g: np_scatter_add(g, (3, 4), TAKE_INDEX), args(real(2, 3))),
+        Case("scatter_add[unique]", lambda g: ScatterAdd((2, 6), TAKE_UNIQUE, unique=True)(g),
+             lambda g: np_scatter_add(g, (2, 6), TAKE_UNIQUE), args(real(4))),
+    ]
+
 def _softmaxes():
     cases = []
     for axis in (-1, 0, 1):
@@ -404,6 +439,7 @@ CASES = [
     *_reductions(),
     *_softmaxes(),
     *_windows(),
+    *_pooling(),
     *_activations(),
     # --- shape ---------------------------------------------------------------------------------
     Case("reshape[*shape]", lambda a: a.reshape(3, 2, 4), None, args(real(2, 3, 4))),

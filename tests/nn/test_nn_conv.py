@@ -156,13 +156,19 @@ def test_max_pool2d_matches_loop_and_gradient(kernel, stride, padding):
     assert ag.gradcheck(lambda t: F.max_pool2d(t, kernel, stride, padding), [small])
 
 
-def test_max_pool2d_padding_never_wins_and_ties_split():
+def test_max_pool2d_padding_never_wins_and_the_first_tie_takes_all():
     x = Tensor(-np.ones((1, 1, 2, 2)) * 1e30, requires_grad=True)
     out = F.max_pool2d(x, 3, stride=1, padding=1)  # every window holds padding and -1e30s
     np.testing.assert_array_equal(out.numpy(), np.full((1, 1, 2, 2), -1e30))
     x = Tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
-    F.max_pool2d(x, 2).sum().backward()  # a four-way tie: each gets a quarter
-    np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 1, 2, 2), 0.25))
+    F.max_pool2d(x, 2).sum().backward()  # a four-way tie: the first in row-major order wins
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[1.0, 0.0], [0.0, 0.0]]]])
+    x = Tensor(np.array([[[[0.0, 2.0, 2.0], [2.0, 1.0, 2.0]]]]), requires_grad=True)
+    F.max_pool2d(x, 2, stride=1).sum().backward()  # overlapping windows: the scatter adds
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]]])
+    x = Tensor(np.full((1, 1, 2, 3), -np.inf), requires_grad=True)
+    F.max_pool2d(x, 3, stride=1, padding=1).sum().backward()  # all -inf: first real entry
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[4.0, 2.0, 0.0], [0.0, 0.0, 0.0]]]])
     with ag.detect_anomaly():  # the padding is finite, so anomaly mode stays quiet
         F.max_pool2d(Tensor(np.ones((1, 1, 3, 3)), requires_grad=True), 2, 1, 1).sum().backward()
 
