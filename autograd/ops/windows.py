@@ -62,8 +62,8 @@ class Col2Im(Op):
     vjp: Im2Col(g)      jvp: Col2Im(dg)
 
     The adjoint of Im2Col: windows (N, C, kh, kw, OH, OW) are added back into an (N, C, H, W)
-    image; what lands in the padding is dropped. One vectorised add per kernel offset (p, q),
-    so the loop runs kh·kw times, never once per pixel.
+    image; what lands in the padding is dropped. One vectorised in-place add per kernel offset
+    (p, q) into one buffer, so the loop runs kh·kw times, never once per pixel.
     """
 
     __slots__ = ("shape", "kernel", "stride", "padding", "dilation")
@@ -78,9 +78,15 @@ class Col2Im(Op):
         dh, dw = self.dilation
         oh, ow = g.shape[4], g.shape[5]
         out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
+        # Windows that do not overlap each fill their own entries: assign, do not add.
+        disjoint = sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1
         for p in range(kh):
             for q in range(kw):
-                out[:, :, p * dh:p * dh + sh * oh:sh, q * dw:q * dw + sw * ow:sw] += g[:, :, p, q]
+                into = out[:, :, p * dh:p * dh + sh * oh:sh, q * dw:q * dw + sw * ow:sw]
+                if disjoint:
+                    into[...] = g[:, :, p, q]
+                else:
+                    np.add(into, g[:, :, p, q], out=into)  # in place: no temporary, no copy
         if ph or pw:
             out = np.ascontiguousarray(out[:, :, ph:ph + h, pw:pw + w])
         return out
