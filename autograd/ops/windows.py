@@ -106,7 +106,8 @@ class RowIm2Col(Op):
     The stride-1 windows in wide-row layout: x (N, C, H, W) padded by (ph, pw) to
     (N, C, H', W'), out (N, C·kh·kw, L) with L = (OH - 1)·W' + OW. Entry s = i·W' + j is
     output pixel (i, j) for j < OW; the other W' - OW entries of each row are unused
-    (neighbouring pixels). A contiguous copy, ready for the convolution's GEMM.
+    (neighbouring pixels, or zeros when x holds an inf or NaN). A contiguous copy, ready for
+    the convolution's GEMM.
     """
 
     __slots__ = ("kernel", "padding", "dilation")
@@ -129,7 +130,15 @@ class RowIm2Col(Op):
         taps = as_strided(x, (n, c, kh, kw, size),
                           (x.strides[0], x.strides[1], dh * wp * step, dw * step, step),
                           writeable=False)
-        return taps.reshape(n, c * kh * kw, size)
+        out = taps.reshape(n, c * kh * kw, size)
+        ow = wp - dw * (kw - 1)
+        if x.dtype.kind in "fc" and ow < wp and not np.isfinite(x).all():
+            # The unused columns meet a zero cotangent in the weight's gradient; 0·inf would
+            # put a NaN there, so they hold zeros instead of x's inf or NaN.
+            rows = (size - ow) // wp  # unused runs, W' - OW long, after each row but the last
+            as_strided(out[..., ow:], (n, c * kh * kw, rows, wp - ow),
+                       out.strides[:2] + (wp * step, step))[...] = 0
+        return out
 
     def vjp(self, out, g):
         x = self.inputs[0]

@@ -178,6 +178,21 @@ def test_conv2d_window_layouts(c, o, kernel, padding, dilation, groups, x_grad, 
                                atol=1e-12)
 
 
+def test_conv2d_wide_rows_keep_an_inf_out_of_other_taps_gradients():
+    """An inf that only one tap sees makes that tap's weight gradient inf, and no other's NaN
+    (the wide rows' unused columns would pair it with a zero cotangent)."""
+    x = np.zeros((1, 8, 5, 6))
+    x[0, 0, 0, 5] = np.inf  # the top-right corner: seen by tap (0, 2) of output (0, 3) only
+    w = Tensor(np.ones((2, 8, 3, 3)), requires_grad=True)
+    out = F.conv2d(Tensor(x, requires_grad=True), w)
+    assert out.grad_fn.width > out.shape[3]  # the wide-row layout
+    out.sum().backward()
+    grad = w.grad.numpy()
+    assert np.isposinf(grad[:, 0, 0, 2]).all()
+    grad[:, 0, 0, 2] = 0
+    np.testing.assert_array_equal(grad, 0.0)
+
+
 def test_conv2d_second_derivative():
     rng = np.random.default_rng(5)
     w = Tensor(rng.standard_normal((2, 1, 2, 2)), requires_grad=True)
