@@ -30,11 +30,9 @@ def _image(op, x):
     return x, False
 
 
-def _check_pool_args(op, kernel, padding, dilation, ceil_mode, return_indices=False):
+def _check_pool_args(op, kernel, padding, dilation, ceil_mode):
     if ceil_mode:
         raise NotImplementedError(f"{op}: ceil_mode=True is not supported")
-    if return_indices:
-        raise NotImplementedError(f"{op}: return_indices=True is not supported")
     span = [dilation[i] * (kernel[i] - 1) + 1 for i in range(2)]
     if padding[0] > span[0] // 2 or padding[1] > span[1] // 2:
         raise ValueError(f"{op}: padding {padding} must be at most half the kernel size "
@@ -49,14 +47,23 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     One primitive (`autograd.ops.pooling.MaxPool2d`) that keeps each window's argmax: the
     gradient goes to that entry alone. Tied maxima: the first in the window's row-major order
     takes it all, as in PyTorch (`ag.max`, a reduction, splits it among ties instead).
+    With return_indices=True it also returns those argmaxes as PyTorch does: int64, each the
+    flat position in its own (H, W) image.
     """
     x, unbatched = _image("max_pool2d", _as_tensor(input))
     dilation = as_pair("max_pool2d", "dilation", dilation, 1)
     kernel, stride, padding, _ = window_geometry("max_pool2d", x.shape, kernel_size, stride,
                                                  padding, dilation)
-    _check_pool_args("max_pool2d", kernel, padding, dilation, ceil_mode, return_indices)
-    out = MaxPool2dOp(kernel, stride, padding, dilation)(x)  # (N, C, OH, OW)
-    return out.reshape(out.shape[1:]) if unbatched else out
+    _check_pool_args("max_pool2d", kernel, padding, dilation, ceil_mode)
+    pool = MaxPool2dOp(kernel, stride, padding, dilation)
+    out = pool(x)  # (N, C, OH, OW)
+    if unbatched:
+        out = out.reshape(out.shape[1:])
+    if not return_indices:
+        return out
+    n, c, h, w = x.shape
+    index = pool.index - np.arange(0, n * c * h * w, h * w).reshape(n, c, 1, 1)
+    return out, Tensor(index.reshape(out.shape).astype(np.int64))
 
 
 def _one(op, name, value, minimum):
@@ -74,6 +81,8 @@ def _over_rows(op, pool2d, input, kernel_size, stride, padding, *rest):
     s = k if stride is None else _one(op, "stride", stride, 1)
     rows = x.reshape(x.shape[:-1] + (1, x.shape[-1]))
     out = pool2d(rows, (1, k), (1, s), (0, _one(op, "padding", padding, 0)), *rest)
+    if isinstance(out, tuple):  # max pooling's (values, indices)
+        return tuple(t.reshape(t.shape[:-2] + t.shape[-1:]) for t in out)
     return out.reshape(out.shape[:-2] + out.shape[-1:])
 
 
@@ -176,16 +185,16 @@ class MaxPool2d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
                  ceil_mode=False):
         super().__init__()
-        if ceil_mode or return_indices:
-            raise NotImplementedError(f"{type(self).__name__}: ceil_mode=True and "
-                                      f"return_indices=True are not supported")
+        if ceil_mode:
+            raise NotImplementedError(f"{type(self).__name__}: ceil_mode=True is not supported")
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, x):
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                          return_indices=self.return_indices)
 
     def extra_repr(self):
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -196,7 +205,8 @@ class MaxPool1d(MaxPool2d):
     """Max over windows of (N, C, L); `stride` defaults to `kernel_size`."""
 
     def forward(self, x):
-        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                          return_indices=self.return_indices)
 
 
 class AvgPool2d(Module):
