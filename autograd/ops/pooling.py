@@ -118,11 +118,13 @@ def _max_and_argmax(x, kernel, stride, padding, dilation):
     windows = Im2Col(kernel, stride, padding, low, dilation).forward(x)  # (N, C, kh, kw, ..)
     oh, ow = windows.shape[4:]
     taps = np.ascontiguousarray(windows.transpose(2, 3, 0, 1, 4, 5)).reshape(kh * kw, -1)
-    out, k = taps[0].copy(), np.zeros(taps.shape[1], dtype=np.int8 if kh * kw < 128 else np.intp)
+    out, k = taps[0], np.zeros(taps.shape[1], dtype=np.int8 if kh * kw < 128 else np.intp)
     for i in range(1, kh * kw):
         better = taps[i] > out
         k += better.view(np.int8) * (i - k)  # k = i where better
-        np.maximum(out, taps[i], out=out)
+        out = np.maximum(out, taps[i]) if i == 1 else np.maximum(out, taps[i], out=out)
+    if out.base is not None:  # a 1×1 kernel: still the copy's own row
+        out = out.copy()
     if x.dtype.kind == "f" and np.isnan(out).any():  # a NaN wins: PyTorch takes the last one
         for i in range(kh * kw):
             nan = np.isnan(taps[i])
