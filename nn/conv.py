@@ -12,7 +12,14 @@ import math
 import numpy as np
 
 from autograd import ShapeError, Tensor, get_default_dtype
-from autograd.ops.windows import Col2Im, as_pair, sliding_windows, window_geometry
+from autograd.ops.windows import (
+    Col2Im,
+    RowIm2Col,
+    Unwiden,
+    as_pair,
+    sliding_windows,
+    window_geometry,
+)
 
 from . import init
 from .casting import check_device
@@ -86,7 +93,15 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     group; g = o // (O/G) is the output channel's group: each group of O/G outputs sees only its
     C' inputs. xpad is the input with `padding` zeros on each side (or 'valid'/'same').
     Output (N, O, OH, OW), OH = (H + 2·ph - dh·(kh - 1) - 1) // sh + 1. Computed as
-    W (G, O/G, C'·kh·kw) @ windows (N, G, C'·kh·kw, OH·OW), i.e. im2col + GEMM.
+    W (G, O/G, C'·kh·kw) @ windows (N, G, C'·kh·kw, L), i.e. im2col + GEMM, then one pass that
+    lays the (N, O, L) product out as NCHW with the bias added.
+
+    The windows come in one of two layouts. Per pixel (L = OH·OW): copying them moves
+    N·C·kh·kw·OH rows of OW entries. In wide rows (stride 1 only, L ≈ OH·W'): each tap is one
+    long run of the padded image, but the product carries W' - OW unused columns per row, and
+    cropping them (and zero-filling them in the reverse pass) moves N·O·OH short rows. NumPy's
+    cost is per short row, so the layout with fewer is taken; the reverse pass doubles the
+    windows' count when x needs a gradient (their adjoint, col2im, adds as many rows again).
     """
     x, unbatched, groups = _check_operands("conv2d", input, weight, bias, groups)
     o, cg, kh, kw = weight.shape
@@ -101,16 +116,26 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     _, stride, padding, (oh, ow) = window_geometry("conv2d", x.shape, (kh, kw), stride, padding,
                                                    dilation)
     n, k = x.shape[0], cg * kh * kw
-    cols = sliding_windows(x, (kh, kw), stride, padding, dilation=dilation)  # (N, C, kh, kw, ..)
+    rows = stride == (1, 1) and k * (2 if x.requires_grad else 1) > 2 * (o // groups)
+    if rows:  # wide rows: fewer short rows to copy than the windows' own layout (see below)
+        cols = RowIm2Col((kh, kw), padding, dilation)(x)  # (N, C·kh·kw, L)
+        width = x.shape[3] + 2 * padding[1]  # W': a tap's run spans whole padded rows
+    else:
+        cols = sliding_windows(x, (kh, kw), stride, padding, dilation=dilation)
+        cols = cols.reshape(n, groups * k, oh * ow)  # (N, C·kh·kw, L): the one copy
+        width = ow
+    length = cols.shape[-1]
     if groups == 1:
-        cols = cols.reshape(n, k, oh * ow)  # (N, C·kh·kw, L): the one copy
         out = weight.reshape(o, k) @ cols  # (N, O, L)
     else:
-        cols = cols.reshape(n, groups, k, oh * ow)  # (N, G, C/G·kh·kw, L)
-        out = weight.reshape(groups, o // groups, k) @ cols  # (N, G, O/G, L)
-    out = out.reshape(n, o, oh, ow)
+        out = weight.reshape(groups, o // groups, k) @ cols.reshape(n, groups, k, length)
+        out = out.reshape(n, o, length)  # (N, G, O/G, L) -> (N, O, L)
     if bias is not None:
-        out = out + bias.reshape(1, o, 1, 1)
+        out = Unwiden((oh, ow), width)(out, bias if isinstance(bias, Tensor) else Tensor(bias))
+    elif rows:
+        out = Unwiden((oh, ow), width)(out)
+    else:
+        out = out.reshape(n, o, oh, ow)
     return out.reshape(out.shape[1:]) if unbatched else out
 
 

@@ -1,15 +1,16 @@
 """Pooling over (N, C, L) and (N, C, H, W) batches: max and average over sliding windows, and
 adaptive average pooling to a fixed output size.
 
-Max and average pooling reduce the windows of `ag.sliding_windows` (N, C, kh, kw, OH, OW) over
-the kernel axes; adaptive average pooling is two matrix products, out = Pₕ · x · Pᵥᵀ, with
-averaging matrices that hold 1/|window| on each output's (possibly overlapping) window. The
-gradients are those ops' own rules.
-"""
+Max pooling is its own primitive, which remembers each window's argmax; average pooling sums
+the windows of `ag.sliding_windows` (N, C, kh, kw, OH, OW) over the kernel axes; adaptive
+average pooling is two matrix products, out = Pₕ · x · Pᵥᵀ, with averaging matrices that hold
+1/|window| on each output's (possibly overlapping) window. The gradients are those ops' own
+rules."""
 
 import numpy as np
 
 from autograd import ShapeError, Tensor
+from autograd.ops.pooling import MaxPool2d as MaxPool2dOp
 from autograd.ops.windows import as_pair, sliding_windows, window_geometry
 
 from .module import Module
@@ -29,11 +30,9 @@ def _image(op, x):
     return x, False
 
 
-def _check_pool_args(op, kernel, padding, dilation, ceil_mode, return_indices=False):
+def _check_pool_args(op, kernel, padding, dilation, ceil_mode):
     if ceil_mode:
         raise NotImplementedError(f"{op}: ceil_mode=True is not supported")
-    if return_indices:
-        raise NotImplementedError(f"{op}: return_indices=True is not supported")
     span = [dilation[i] * (kernel[i] - 1) + 1 for i in range(2)]
     if padding[0] > span[0] // 2 or padding[1] > span[1] // 2:
         raise ValueError(f"{op}: padding {padding} must be at most half the kernel size "
@@ -43,25 +42,28 @@ def _check_pool_args(op, kernel, padding, dilation, ceil_mode, return_indices=Fa
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                return_indices=False):
     """out[n, c, i, j] = max_{p,q} xpad[n, c, i·sh + p·dh, j·sw + q·dw]; stride defaults to the
-    kernel.
+    kernel, xpad pads with -inf.
 
-    The padding never wins: it holds the dtype's lowest value (PyTorch pads with -inf; the
-    lowest finite value gives the same maxima and keeps anomaly mode's NaN/inf check quiet).
-    Gradient: to the window's maximum; tied maxima split it equally (as `ag.max` does;
-    PyTorch gives it all to one of them).
+    One primitive (`autograd.ops.pooling.MaxPool2d`) that keeps each window's argmax: the
+    gradient goes to that entry alone. Tied maxima: the first in the window's row-major order
+    takes it all, as in PyTorch (`ag.max`, a reduction, splits it among ties instead).
+    With return_indices=True it also returns those argmaxes as PyTorch does: int64, each the
+    flat position in its own (H, W) image.
     """
     x, unbatched = _image("max_pool2d", _as_tensor(input))
     dilation = as_pair("max_pool2d", "dilation", dilation, 1)
     kernel, stride, padding, _ = window_geometry("max_pool2d", x.shape, kernel_size, stride,
                                                  padding, dilation)
-    _check_pool_args("max_pool2d", kernel, padding, dilation, ceil_mode, return_indices)
-    info = np.finfo(x.dtype) if x.dtype.kind == "f" else np.iinfo(x.dtype)
-    windows = sliding_windows(x, kernel, stride, padding, info.min, dilation)
-    n, c, kh, kw, oh, ow = windows.shape
-    # One contiguous copy with the window flattened to one axis: reducing over that axis is
-    # several times faster than reducing over two strided axes of the view.
-    out = windows.reshape(n, c, kh * kw, oh, ow).max(axis=2)  # (N, C, OH, OW)
-    return out.reshape(out.shape[1:]) if unbatched else out
+    _check_pool_args("max_pool2d", kernel, padding, dilation, ceil_mode)
+    pool = MaxPool2dOp(kernel, stride, padding, dilation)
+    out = pool(x)  # (N, C, OH, OW)
+    if unbatched:
+        out = out.reshape(out.shape[1:])
+    if not return_indices:
+        return out
+    n, c, h, w = x.shape
+    index = pool.index - np.arange(0, n * c * h * w, h * w).reshape(n, c, 1, 1)
+    return out, Tensor(index.reshape(out.shape).astype(np.int64))
 
 
 def _one(op, name, value, minimum):
@@ -79,6 +81,8 @@ def _over_rows(op, pool2d, input, kernel_size, stride, padding, *rest):
     s = k if stride is None else _one(op, "stride", stride, 1)
     rows = x.reshape(x.shape[:-1] + (1, x.shape[-1]))
     out = pool2d(rows, (1, k), (1, s), (0, _one(op, "padding", padding, 0)), *rest)
+    if isinstance(out, tuple):  # max pooling's (values, indices)
+        return tuple(t.reshape(t.shape[:-2] + t.shape[-1:]) for t in out)
     return out.reshape(out.shape[:-2] + out.shape[-1:])
 
 
@@ -181,16 +185,16 @@ class MaxPool2d(Module):
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
                  ceil_mode=False):
         super().__init__()
-        if ceil_mode or return_indices:
-            raise NotImplementedError(f"{type(self).__name__}: ceil_mode=True and "
-                                      f"return_indices=True are not supported")
+        if ceil_mode:
+            raise NotImplementedError(f"{type(self).__name__}: ceil_mode=True is not supported")
         self.kernel_size = kernel_size
         self.stride = kernel_size if stride is None else stride
         self.padding, self.dilation = padding, dilation
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, x):
-        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        return max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                          return_indices=self.return_indices)
 
     def extra_repr(self):
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -201,7 +205,8 @@ class MaxPool1d(MaxPool2d):
     """Max over windows of (N, C, L); `stride` defaults to `kernel_size`."""
 
     def forward(self, x):
-        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation)
+        return max_pool1d(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                          return_indices=self.return_indices)
 
 
 class AvgPool2d(Module):

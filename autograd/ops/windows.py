@@ -3,10 +3,16 @@
 `Im2Col` views every kh×kw window of a padded (N, C, H, W) batch at once (NumPy's
 `sliding_window_view`, no copy and no loop over pixels); `Col2Im` is its adjoint, adding each
 window back where it came from, so overlapping windows sum. Each is the other's reverse rule.
+
+For stride 1 the windows have a faster layout, "wide rows": with each image flattened, a
+kernel tap's values over all outputs are one contiguous run of it, so `RowIm2Col` copies and
+`RowCol2Im` adds kh·kw long runs instead of OH·kh·kw short rows. The price is W - OW unused
+columns per output row, which `Unwiden` drops (adding the bias in the same pass) and `Widen`
+fills with zeros.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from ..op import Op
 from ..shapes import ShapeError
@@ -57,8 +63,8 @@ class Col2Im(Op):
     vjp: Im2Col(g)      jvp: Col2Im(dg)
 
     The adjoint of Im2Col: windows (N, C, kh, kw, OH, OW) are added back into an (N, C, H, W)
-    image; what lands in the padding is dropped. One vectorised add per kernel offset (p, q),
-    so the loop runs kh·kw times, never once per pixel.
+    image; what lands in the padding is dropped. One vectorised in-place add per kernel offset
+    (p, q) into one buffer, so the loop runs kh·kw times, never once per pixel.
     """
 
     __slots__ = ("shape", "kernel", "stride", "padding", "dilation")
@@ -74,9 +80,15 @@ class Col2Im(Op):
         dh, dw = self.dilation
         oh, ow = g.shape[4], g.shape[5]
         out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
+        # Windows that do not overlap each fill their own entries: assign, do not add.
+        disjoint = sh >= dh * (kh - 1) + 1 and sw >= dw * (kw - 1) + 1
         for p in range(kh):
             for q in range(kw):
-                out[:, :, p * dh:p * dh + sh * oh:sh, q * dw:q * dw + sw * ow:sw] += g[:, :, p, q]
+                into = out[:, :, p * dh:p * dh + sh * oh:sh, q * dw:q * dw + sw * ow:sw]
+                if disjoint:
+                    into[...] = g[:, :, p, q]
+                else:
+                    np.add(into, g[:, :, p, q], out=into)  # in place: no temporary, no copy
         if ph or pw:
             out = np.ascontiguousarray(out[:, :, ph:ph + h, pw:pw + w])
         return out
@@ -86,6 +98,161 @@ class Col2Im(Op):
 
     def jvp(self, out, dg):
         return Col2Im(self.shape, self.kernel, self.stride, self.padding, self.dilation)(dg)
+
+
+
+class RowIm2Col(Op):
+    """out[n, c·kh·kw + p·kw + q, s] = xpad[n, c].flat[p·dh·W' + q·dw + s],  0 <= s < L
+    vjp: RowCol2Im(g)      jvp: RowIm2Col(dx)
+
+    The stride-1 windows in wide-row layout: x (N, C, H, W) padded by (ph, pw) to
+    (N, C, H', W'), out (N, C·kh·kw, L) with L = (OH - 1)·W' + OW. Entry s = i·W' + j is
+    output pixel (i, j) for j < OW; the other W' - OW entries of each row are unused
+    (neighbouring pixels, or zeros when x holds an inf or NaN). A contiguous copy, ready for
+    the convolution's GEMM.
+    """
+
+    __slots__ = ("kernel", "padding", "dilation")
+
+    def __init__(self, kernel, padding, dilation):
+        self.kernel, self.padding, self.dilation = kernel, padding, dilation
+
+    def forward(self, x):
+        (kh, kw), (ph, pw), (dh, dw) = self.kernel, self.padding, self.dilation
+        n, c, h, w = x.shape
+        if ph or pw:
+            padded = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=x.dtype)
+            padded[:, :, ph:ph + h, pw:pw + w] = x
+            x = padded
+        else:
+            x = np.ascontiguousarray(x)
+        hp, wp = x.shape[2:]
+        size = (hp - dh * (kh - 1) - 1) * wp + wp - dw * (kw - 1)  # L
+        step = x.itemsize
+        taps = as_strided(x, (n, c, kh, kw, size),
+                          (x.strides[0], x.strides[1], dh * wp * step, dw * step, step),
+                          writeable=False)
+        out = taps.reshape(n, c * kh * kw, size)
+        ow = wp - dw * (kw - 1)
+        if x.dtype.kind in "fc" and ow < wp and not np.isfinite(x).all():
+            # The unused columns meet a zero cotangent in the weight's gradient; 0·inf would
+            # put a NaN there, so they hold zeros instead of x's inf or NaN.
+            rows = (size - ow) // wp  # unused runs, W' - OW long, after each row but the last
+            as_strided(out[..., ow:], (n, c * kh * kw, rows, wp - ow),
+                       out.strides[:2] + (wp * step, step))[...] = 0
+        return out
+
+    def vjp(self, out, g):
+        x = self.inputs[0]
+        return (RowCol2Im(x.shape, self.kernel, self.padding, self.dilation)(g),)
+
+    def jvp(self, out, dx):
+        return RowIm2Col(self.kernel, self.padding, self.dilation)(dx)
+
+
+class RowCol2Im(Op):
+    """out[n, c] = Σ_{p,q} g[n, c·kh·kw + p·kw + q, s] added at xpad.flat[p·dh·W' + q·dw + s],
+    then the padding cropped      vjp: RowIm2Col(g)      jvp: RowCol2Im(dg)
+
+    The adjoint of RowIm2Col: kh·kw in-place adds of long contiguous runs into one buffer.
+    """
+
+    __slots__ = ("shape", "kernel", "padding", "dilation")
+
+    def __init__(self, shape, kernel, padding, dilation):
+        self.shape, self.kernel, self.padding, self.dilation = shape, kernel, padding, dilation
+
+    def forward(self, g):
+        (kh, kw), (ph, pw), (dh, dw) = self.kernel, self.padding, self.dilation
+        n, c, h, w = self.shape
+        hp, wp = h + 2 * ph, w + 2 * pw
+        size = g.shape[-1]
+        g = g.reshape(n, c, kh, kw, size)
+        out = np.zeros((n, c, hp * wp), dtype=g.dtype)
+        for p in range(kh):
+            for q in range(kw):
+                start = p * dh * wp + q * dw
+                run = out[:, :, start:start + size]
+                np.add(run, g[:, :, p, q], out=run)
+        out = out.reshape(n, c, hp, wp)
+        if ph or pw:
+            out = np.ascontiguousarray(out[:, :, ph:ph + h, pw:pw + w])
+        return out
+
+    def vjp(self, out, g):
+        return (RowIm2Col(self.kernel, self.padding, self.dilation)(g),)
+
+    def jvp(self, out, dg):
+        return RowCol2Im(self.shape, self.kernel, self.padding, self.dilation)(dg)
+
+
+class Unwiden(Op):
+    """out[n, o, i, j] = y[n, o, i·W' + j] (+ b[o])      vjp: (Widen(g), Σ_{n,i,j} g)
+    jvp: Unwiden(dy) (+ db)
+
+    Wide rows (N, O, L) back to an image (N, O, OH, OW), contiguous, with the bias (O,) added
+    in the same pass (no broadcast op, no second sweep over the output). With W' = OW there
+    are no unused columns and this is a reshape plus the bias.
+    """
+
+    __slots__ = ("size", "width")
+
+    def __init__(self, size, width):
+        self.size, self.width = size, width  # (OH, OW), W'
+
+    def forward(self, y, b=None):
+        (oh, ow), y = self.size, np.ascontiguousarray(y)
+        n, o = y.shape[:2]
+        if self.width == ow and b is not None:
+            return np.add(y, b.reshape(-1, 1)).reshape(n, o, oh, ow)
+        step = y.itemsize
+        out = as_strided(y, (n, o, oh, ow), y.strides[:2] + (self.width * step, step)).copy()
+        if b is not None:
+            if np.result_type(out, b) != out.dtype:
+                return out + b.reshape(-1, 1, 1)
+            rows = out.reshape(n, o, oh * ow)
+            rows += b.reshape(-1, 1)  # per channel over long runs, not per image row
+        return out
+
+    def vjp(self, out, g):
+        y = self.inputs[0]
+        gy = Widen(self.width, y.shape[-1])(g)
+        if len(self.inputs) == 1:
+            return (gy,)
+        return gy, g.sum(axis=0).sum(axis=(1, 2))  # the batch first: contiguous sums
+
+    def jvp(self, out, dy, db=None):
+        return Unwiden(self.size, self.width)(*((dy,) if db is None else (dy, db)))
+
+
+class Widen(Op):
+    """out[n, o, i·W' + j] = g[n, o, i, j], zero in the unused columns
+    vjp: Unwiden(g)      jvp: Widen(dg)
+
+    An image (N, O, OH, OW) as wide rows (N, O, L), L = (OH - 1)·W' + OW (a reshape when
+    W' = OW).
+    """
+
+    __slots__ = ("width", "length")
+    view = True
+
+    def __init__(self, width, length):
+        self.width, self.length = width, length
+
+    def forward(self, g):
+        n, o, oh, ow = g.shape
+        if self.width == ow:
+            return g.reshape(n, o, self.length)
+        out = np.zeros((n, o, self.length), dtype=g.dtype)
+        step = out.itemsize
+        as_strided(out, (n, o, oh, ow), out.strides[:2] + (self.width * step, step))[...] = g
+        return out
+
+    def vjp(self, out, g):
+        return (Unwiden(self.inputs[0].shape[2:], self.width)(g),)
+
+    def jvp(self, out, dg):
+        return Widen(self.width, self.length)(dg)
 
 
 def as_pair(op, name, value, minimum):

@@ -245,6 +245,111 @@ def _windows():
     ]
 
 
+
+
+def np_row_windows(x, k, p, d):
+    """out[n, c·k·k + i·k + j, s] = xpad[n, c].flat[i·d·W' + j·d + s], written as loops."""
+    n, c, h, w = x.shape
+    xpad = np.zeros((n, c, h + 2 * p, w + 2 * p), dtype=x.dtype)
+    xpad[:, :, p:p + h, p:p + w] = x
+    hp, wp = xpad.shape[2:]
+    size = (hp - d * (k - 1) - 1) * wp + wp - d * (k - 1)
+    out = np.zeros((n, c * k * k, size), dtype=x.dtype)
+    for ch in range(c):
+        for i in range(k):
+            for j in range(k):
+                for s in range(size):
+                    out[:, ch * k * k + i * k + j, s] = xpad[:, ch].reshape(n, -1)[:, i * d * wp
+                                                                                   + j * d + s]
+    return out
+
+
+def np_row_col2im(g, shape, k, p, d):
+    n, c, h, w = shape
+    wp = w + 2 * p
+    out = np.zeros((n, c, (h + 2 * p) * wp), dtype=g.dtype)
+    for ch in range(c):
+        for i in range(k):
+            for j in range(k):
+                for s in range(g.shape[-1]):
+                    out[:, ch, i * d * wp + j * d + s] += g[:, ch * k * k + i * k + j, s]
+    return out.reshape(n, c, h + 2 * p, wp)[:, :, p:p + h, p:p + w]
+
+
+def np_unwiden(y, size, width, b=None):
+    n, o, _ = y.shape
+    rows = np.concatenate([y, np.zeros((n, o, width), y.dtype)], axis=-1)[..., :size[0] * width]
+    out = rows.reshape(n, o, size[0], width)[..., :size[1]]
+    return out if b is None else out + b.reshape(-1, 1, 1)
+
+
+def np_widen(g, width, length):
+    n, o, oh, ow = g.shape
+    out = np.zeros((n, o, oh, width), dtype=g.dtype)
+    out[..., :ow] = g
+    return out.reshape(n, o, -1)[..., :length]
+
+
+def _wide_rows():
+    """The stride-1 windows in wide-row layout, their adjoint, and the crop to an image."""
+    try:
+        from autograd.ops.windows import RowCol2Im, RowIm2Col, Unwiden, Widen
+    except ImportError:
+        return []
+    return [
+        Case("row_im2col", lambda a: RowIm2Col((2, 2), (0, 0), (1, 1))(a),
+             lambda a: np_row_windows(a, 2, 0, 1), args(real(2, 2, 3, 4))),
+        Case("row_im2col[padding, dilation]", lambda a: RowIm2Col((2, 2), (1, 1), (2, 2))(a),
+             lambda a: np_row_windows(a, 2, 1, 2), args(real(1, 2, 3, 4))),
+        Case("row_col2im", lambda g: RowCol2Im((2, 2, 3, 4), (2, 2), (0, 0), (1, 1))(g),
+             lambda g: np_row_col2im(g, (2, 2, 3, 4), 2, 0, 1), args(real(2, 8, 7))),
+        Case("row_col2im[padding, dilation]",
+             lambda g: RowCol2Im((1, 1, 3, 4), (2, 2), (1, 1), (2, 2))(g),
+             lambda g: np_row_col2im(g, (1, 1, 3, 4), 2, 1, 2), args(real(1, 4, 16))),
+        Case("unwiden", lambda y: Unwiden((2, 3), 5)(y), lambda y: np_unwiden(y, (2, 3), 5),
+             args(real(2, 3, 8))),
+        Case("unwiden[bias]", lambda y, b: Unwiden((2, 3), 5)(y, b),
+             lambda y, b: np_unwiden(y, (2, 3), 5, b), args(real(2, 3, 8), real(3))),
+        Case("unwiden[bias, no unused columns]", lambda y, b: Unwiden((2, 3), 3)(y, b),
+             lambda y, b: np_unwiden(y, (2, 3), 3, b), args(real(2, 3, 6), real(3))),
+        Case("widen", lambda g: Widen(5, 8)(g), lambda g: np_widen(g, 5, 8),
+             args(real(2, 3, 2, 3))),
+    ]
+
+def np_scatter_add(g, shape, index):
+    out = np.zeros(int(np.prod(shape)), dtype=g.dtype)
+    for k, i in enumerate(index.ravel()):
+        out[i] += g.ravel()[k]
+    return out.reshape(shape)
+
+
+TAKE_INDEX = np.array([[5, 0, 11], [5, 7, 2]])  # into a (3, 4) array; 5 twice
+TAKE_UNIQUE = np.array([3, 0, 10, 6])
+
+
+def _pooling():
+    """Max-pooling, which keeps each window's argmax, and the gather/scatter pair under it."""
+    try:
+        from autograd.ops.pooling import ScatterAdd, Take, max_pool2d
+    except ImportError:
+        return []
+    return [
+        Case("max_pool2d", lambda a: max_pool2d(a, 2),  # disjoint tiles; the odd column dropped
+             lambda a: np_windows(a, 2, 2, 0).max(axis=(2, 3)), args(distinct(2, 2, 4, 5))),
+        Case("max_pool2d[stride, padding]", lambda a: max_pool2d(a, 3, 2, 1),
+             lambda a: np_windows(a, 3, 2, 1, -np.inf).max(axis=(2, 3)),
+             args(distinct(1, 2, 5, 4))),
+        Case("max_pool2d[overlapping, dilation]", lambda a: max_pool2d(a, 2, 1, 1, dilation=2),
+             lambda a: np_windows(a, 2, 1, 1, -np.inf, dilation=2).max(axis=(2, 3)),
+             args(distinct(1, 1, 4, 5))),
+        Case("take", lambda a: Take(TAKE_INDEX)(a), lambda a: np.take(a, TAKE_INDEX),
+             args(real(3, 4))),
+        Case("scatter_add", lambda g: ScatterAdd((3, 4), TAKE_INDEX)(g),
+             lambda g: np_scatter_add(g, (3, 4), TAKE_INDEX), args(real(2, 3))),
+        Case("scatter_add[unique]", lambda g: ScatterAdd((2, 6), TAKE_UNIQUE, unique=True)(g),
+             lambda g: np_scatter_add(g, (2, 6), TAKE_UNIQUE), args(real(4))),
+    ]
+
 def _softmaxes():
     cases = []
     for axis in (-1, 0, 1):
@@ -411,6 +516,8 @@ CASES = [
     *_reductions(),
     *_softmaxes(),
     *_windows(),
+    *_pooling(),
+    *_wide_rows(),
     *_activations(),
     # --- shape ---------------------------------------------------------------------------------
     Case("reshape[*shape]", lambda a: a.reshape(3, 2, 4), None, args(real(2, 3, 4))),

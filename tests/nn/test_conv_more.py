@@ -265,3 +265,40 @@ def test_cnn_autoencoder_trains_like_pytorch():
         losses.append((loss.item(), tloss.item()))
     np.testing.assert_allclose(*zip(*losses), rtol=1e-10)
     assert losses[-1][0] < losses[0][0]
+
+
+POOLS_WITH_TIES = [  # (module maker, input): integer-valued inputs, so windows hold ties
+    (lambda lib: lib.MaxPool2d(2, return_indices=True), (2, 3, 6, 7)),
+    (lambda lib: lib.MaxPool2d(3, stride=1, padding=1, return_indices=True), (2, 2, 5, 4)),
+    (lambda lib: lib.MaxPool2d((2, 3), stride=(1, 2), dilation=(2, 1), return_indices=True),
+     (1, 2, 6, 7)),
+    (lambda lib: lib.MaxPool2d(2, return_indices=True), (3, 4, 4)),  # unbatched
+    (lambda lib: lib.MaxPool1d(3, stride=2, padding=1, return_indices=True), (2, 3, 9)),
+    (lambda lib: lib.MaxPool1d(2, return_indices=True), (3, 8)),  # unbatched
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("make, shape", POOLS_WITH_TIES)
+def test_max_pool_indices_and_tied_gradients_match_pytorch(make, shape):
+    """Values, argmax indices (int64, flat in each image) and gradients, with ties in most
+    windows: the first maximum in row-major order takes the whole gradient, as in PyTorch."""
+    x = np.random.default_rng(3).integers(0, 3, shape).astype(np.float64)
+    xt, tx = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (out, index), (tout, tindex) = make(nn)(xt), make(tnn)(tx)
+    np.testing.assert_array_equal(out.numpy(), tout.detach().numpy())
+    assert index.dtype == np.int64 and not index.requires_grad
+    np.testing.assert_array_equal(index.numpy(), tindex.numpy())
+    u = rand(*out.shape, seed=7)
+    (out * Tensor(u)).sum().backward()
+    (tout * torch.tensor(u)).sum().backward()
+    np.testing.assert_array_equal(xt.grad.numpy(), tx.grad.numpy())
+
+
+def test_max_pool_return_indices_functional():
+    x = Tensor(np.array([[[[1.0, 5.0, 2.0, 2.0], [5.0, 0.0, 2.0, 3.0]]]]))
+    out, index = F.max_pool2d(x, 2, return_indices=True)
+    np.testing.assert_array_equal(out.numpy(), [[[[5.0, 3.0]]]])
+    np.testing.assert_array_equal(index.numpy(), [[[[1, 7]]]])  # the first 5; the 3
+    out, index = F.max_pool1d(Tensor(np.array([[0.0, 4.0, 4.0, 1.0]])), 2, return_indices=True)
+    np.testing.assert_array_equal(index.numpy(), [[1, 2]])

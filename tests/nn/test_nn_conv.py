@@ -131,6 +131,68 @@ def test_conv2d_gradients(kernel, stride, padding):
     assert ag.gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride, padding), [x, w, b])
 
 
+def grouped_conv2d_reference(x, w, b, padding, dilation, groups):
+    """Stride-1 conv2d with padding, dilation and groups, as loops over taps."""
+    (ph, pw), (dh, dw) = _pairs(padding, dilation)
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    oh, ow = xp.shape[2] - dh * (kh - 1), xp.shape[3] - dw * (kw - 1)
+    out = np.zeros((n, o, oh, ow)) + (0 if b is None else b.reshape(-1, 1, 1))
+    for i_o, p, q in itertools.product(range(o), range(kh), range(kw)):
+        g = i_o // (o // groups)
+        patch = xp[:, g * cg:(g + 1) * cg, p * dh:p * dh + oh, q * dw:q * dw + ow]
+        out[:, i_o] += np.einsum("nchw,c->nhw", patch, w[i_o, :, p, q])
+    return out
+
+
+# channels in, out, kernel, padding, dilation, groups, x needs a gradient, layout expected
+LAYOUTS = [
+    (1, 8, 3, 0, 1, 1, False, "pixels"),  # the small CNN's first layer
+    (8, 4, 3, 1, 1, 1, True, "rows"),  # its second: many taps, few outputs
+    (4, 6, (2, 3), (1, 0), (2, 1), 2, True, "rows"),
+    (2, 8, 2, 0, 1, 1, True, "pixels"),
+    (3, 2, 3, 1, 2, 1, False, "rows"),
+]
+
+
+@pytest.mark.parametrize("c, o, kernel, padding, dilation, groups, x_grad, layout", LAYOUTS)
+def test_conv2d_window_layouts(c, o, kernel, padding, dilation, groups, x_grad, layout):
+    """Stride-1 convolutions take the wide-row layout or the per-pixel one (whichever copies
+    fewer short rows); both give the loops' values and finite differences' gradients."""
+    rng = np.random.default_rng(7)
+    kh, kw = _pairs(kernel)[0]
+    x = Tensor(rng.standard_normal((2, c, 5, 6)), requires_grad=x_grad)
+    w = Tensor(rng.standard_normal((o, c // groups, kh, kw)), requires_grad=True)
+    b = Tensor(rng.standard_normal(o), requires_grad=True)
+    out = F.conv2d(x, w, b, 1, padding, dilation, groups)
+    want = grouped_conv2d_reference(x.numpy(), w.numpy(), b.numpy(), padding, dilation, groups)
+    np.testing.assert_allclose(out.numpy(), want, atol=1e-12)
+    crop = out.grad_fn  # wide rows carry unused columns, which it drops
+    assert type(crop).__name__ == "Unwiden" and (crop.width > out.shape[3]) == (layout == "rows")
+    tensors = [x, w, b] if x_grad else [w, b]
+    assert ag.gradcheck(lambda *ts: F.conv2d(*([x] if not x_grad else []), *ts, 1, padding,
+                                             dilation, groups), tensors)
+    without_bias = F.conv2d(x, w, None, 1, padding, dilation, groups)
+    np.testing.assert_allclose(without_bias.numpy(), want - b.numpy().reshape(-1, 1, 1),
+                               atol=1e-12)
+
+
+def test_conv2d_wide_rows_keep_an_inf_out_of_other_taps_gradients():
+    """An inf that only one tap sees makes that tap's weight gradient inf, and no other's NaN
+    (the wide rows' unused columns would pair it with a zero cotangent)."""
+    x = np.zeros((1, 8, 5, 6))
+    x[0, 0, 0, 5] = np.inf  # the top-right corner: seen by tap (0, 2) of output (0, 3) only
+    w = Tensor(np.ones((2, 8, 3, 3)), requires_grad=True)
+    out = F.conv2d(Tensor(x, requires_grad=True), w)
+    assert out.grad_fn.width > out.shape[3]  # the wide-row layout
+    out.sum().backward()
+    grad = w.grad.numpy()
+    assert np.isposinf(grad[:, 0, 0, 2]).all()
+    grad[:, 0, 0, 2] = 0
+    np.testing.assert_array_equal(grad, 0.0)
+
+
 def test_conv2d_second_derivative():
     rng = np.random.default_rng(5)
     w = Tensor(rng.standard_normal((2, 1, 2, 2)), requires_grad=True)
@@ -156,13 +218,19 @@ def test_max_pool2d_matches_loop_and_gradient(kernel, stride, padding):
     assert ag.gradcheck(lambda t: F.max_pool2d(t, kernel, stride, padding), [small])
 
 
-def test_max_pool2d_padding_never_wins_and_ties_split():
+def test_max_pool2d_padding_never_wins_and_the_first_tie_takes_all():
     x = Tensor(-np.ones((1, 1, 2, 2)) * 1e30, requires_grad=True)
     out = F.max_pool2d(x, 3, stride=1, padding=1)  # every window holds padding and -1e30s
     np.testing.assert_array_equal(out.numpy(), np.full((1, 1, 2, 2), -1e30))
     x = Tensor(np.ones((1, 1, 2, 2)), requires_grad=True)
-    F.max_pool2d(x, 2).sum().backward()  # a four-way tie: each gets a quarter
-    np.testing.assert_array_equal(x.grad.numpy(), np.full((1, 1, 2, 2), 0.25))
+    F.max_pool2d(x, 2).sum().backward()  # a four-way tie: the first in row-major order wins
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[1.0, 0.0], [0.0, 0.0]]]])
+    x = Tensor(np.array([[[[0.0, 2.0, 2.0], [2.0, 1.0, 2.0]]]]), requires_grad=True)
+    F.max_pool2d(x, 2, stride=1).sum().backward()  # overlapping windows: the scatter adds
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]]])
+    x = Tensor(np.full((1, 1, 2, 3), -np.inf), requires_grad=True)
+    F.max_pool2d(x, 3, stride=1, padding=1).sum().backward()  # all -inf: first real entry
+    np.testing.assert_array_equal(x.grad.numpy(), [[[[4.0, 2.0, 0.0], [0.0, 0.0, 0.0]]]])
     with ag.detect_anomaly():  # the padding is finite, so anomaly mode stays quiet
         F.max_pool2d(Tensor(np.ones((1, 1, 3, 3)), requires_grad=True), 2, 1, 1).sum().backward()
 

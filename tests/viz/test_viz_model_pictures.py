@@ -34,11 +34,11 @@ def cnn_loss(rng):
     model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                           nn.Flatten(), nn.Linear(64, 10))
     x = Tensor(rng.standard_normal((2, 1, 8, 8)).astype(np.float32))
-    return model, nn.CrossEntropyLoss()(model(x), Tensor(rng.integers(0, 10, 2)))
+    return model, nn.CrossEntropyLoss()(model(x), Tensor(rng.integers(0, 10, 2))), x
 
 
 def test_cnn_picture_boxes_every_call_and_shows_the_image():
-    model, loss = cnn_loss(np.random.default_rng(0))
+    model, loss, x = cnn_loss(np.random.default_rng(0))  # x: drawn while it is alive
     dot = ag.viz.to_dot(loss, model=model, show="reverse")
     assert boxes(dot) == ["0: Conv2d", "1: ReLU", "2: MaxPool2d", "3: Flatten", "4: Linear",
                           "CrossEntropyLoss"]
