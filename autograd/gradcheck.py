@@ -3,6 +3,7 @@
 The reverse rule is checked against central differences, (f(x + εeᵢ) - f(x - εeᵢ)) / 2ε,
 for every entry i of every input, in float64. A random cotangent u turns a many-output f
 into the scalar uᵀf, so one reverse pass checks uᵀJ against every numeric column at once.
+A scalar f is checked as it is (u = 1), so a failure reports the gradient itself.
 """
 
 import warnings
@@ -52,7 +53,10 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_exception
         raise ValueError("gradcheck: no input requires grad, so there is nothing to check")
 
     out = f(*xs)
-    u = Tensor._make(np.random.default_rng(seed).standard_normal(out.shape).astype(out.dtype))
+    # A scalar output needs no weighting: u = 1 keeps the reported numbers the real gradient.
+    weights = (np.ones(()) if out.ndim == 0
+               else np.random.default_rng(seed).standard_normal(out.shape))
+    u = Tensor._make(weights.astype(out.dtype))
 
     def scalar(*args):
         return float(np.sum(f(*args)._data * u._data))
@@ -74,11 +78,12 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0, raise_exception
             got = a._data.reshape(-1)[j]
             if not abs(got - numeric) <= atol + rtol * abs(numeric):
                 entry = np.unravel_index(j, x.shape) if x.ndim else ()
+                weighted = "" if out.ndim == 0 else "; both are of <u, f(x)> for a random u"
                 raise GradcheckError(
                     f"gradcheck: input {i} (shape {x.shape}), entry {tuple(map(int, entry))}: "
                     f"analytic gradient {got:.8g} but numeric {numeric:.8g} "
                     f"(difference {abs(got - numeric):.3g}, allowed "
-                    f"{atol + rtol * abs(numeric):.3g})")
+                    f"{atol + rtol * abs(numeric):.3g}{weighted})")
     return True
 
 
