@@ -10,6 +10,7 @@ from . import viz
 from .dtypes import get_default_dtype, set_default_dtype
 from .forward import jvp
 from .functional import hessian, jacobian, vjp
+from .compile import compile as compile  # noqa: F401  (ag.compile; the package stays importable)
 from .gradcheck import GradcheckError, gradcheck
 from .graph import toposort
 from .mode import (

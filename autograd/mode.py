@@ -13,6 +13,7 @@ class _State(threading.local):
     grad_enabled = True       # record ops into the graph
     tangents_enabled = False  # push forward-mode tangents through ops (inside ag.jvp)
     anomaly = False           # remember where each op was made; check for NaN/inf
+    tracer = None             # ag.compile's tracer: logs every op call while it traces
 
 
 state = _State()

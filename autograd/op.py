@@ -88,6 +88,8 @@ class Op:
             self._link(out, inputs, record, push)
         elif state.anomaly:
             _check_finite(self, "forward", data)
+        if state.tracer is not None:  # ag.compile is tracing: log the call
+            state.tracer.op(self, inputs, out)
         return out
 
     def _link(self, out, inputs, record, push):

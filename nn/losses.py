@@ -106,6 +106,12 @@ def _nll(logp, target, weight, ignore_index, reduction, name):
     keep = t != ignore_index
     check_index_range(np.where(keep, t, 0), c, name, "target")
     safe = np.where(keep, t, 0)
+    if weight is None:  # the labels enter as an op input, so a compiled step reads each batch's
+        labels = target if isinstance(target, Tensor) else Tensor(t)
+        losses = -PickClass(ignore_index, name)(logp, labels)  # (N,)
+        if reduction != "mean":
+            return losses if reduction == "none" else losses.sum()
+        return losses.sum() * KeptShare(ignore_index)(labels).astype(logp.dtype)
     w = keep.astype(logp.dtype)
     if weight is not None:
         wdata = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
@@ -119,6 +125,73 @@ def _nll(logp, target, weight, ignore_index, reduction, name):
         return losses.sum()
     total = float(w.sum())
     return losses.sum() * (1.0 / total if total else float("nan"))  # all ignored: NaN
+
+
+class PickClass(ag.Op):
+    """out[n] = a[n, t_n], 0 where t_n == ignore_index      vjp: g scattered back to (n, t_n)
+    jvp: da[n, t_n]      (the labels t are an input, not a constant: no gradient)"""
+
+    __slots__ = ("ignore_index", "caller")
+
+    def __init__(self, ignore_index, caller):
+        self.ignore_index, self.caller = ignore_index, caller
+
+    def _rows(self, t, c):
+        keep = t != self.ignore_index
+        safe = np.where(keep, t, 0)
+        check_index_range(safe, c, self.caller, "target")
+        return np.arange(len(t)), safe, keep
+
+    def forward(self, a, t):
+        rows, safe, keep = self._rows(t, a.shape[1])
+        return a[rows, safe] * keep
+
+    def vjp(self, out, g):
+        a, t = self.inputs
+        return PutClass(a.shape, self.ignore_index, self.caller)(g, t), None
+
+    def jvp(self, out, da, dt):
+        return PickClass(self.ignore_index, self.caller)(da, self.inputs[1])
+
+
+class PutClass(PickClass):
+    """out = zeros(shape) with out[n, t_n] = g[n] (rows with t_n == ignore_index stay 0)
+    vjp: g[n, t_n]      jvp: the same scatter of the tangent"""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape, ignore_index, caller):
+        super().__init__(ignore_index, caller)
+        self.shape = shape
+
+    def forward(self, g, t):
+        rows, safe, keep = self._rows(t, self.shape[1])
+        out = np.zeros(self.shape, dtype=g.dtype)
+        out[rows, safe] = g * keep
+        return out
+
+    def vjp(self, out, g):
+        return PickClass(self.ignore_index, self.caller)(g, self.inputs[1]), None
+
+    def jvp(self, out, dg, dt):
+        return PutClass(self.shape, self.ignore_index, self.caller)(dg, self.inputs[1])
+
+
+class KeptShare(ag.Op):
+    """out = 1 / #{n : t_n != ignore_index} (NaN when every row is ignored): the factor of a
+    "mean" class loss, from the labels (no gradient)."""
+
+    __slots__ = ("ignore_index",)
+
+    def __init__(self, ignore_index):
+        self.ignore_index = ignore_index
+
+    def forward(self, t):
+        total = int(np.count_nonzero(t != self.ignore_index))
+        return np.asarray(1.0 / total if total else float("nan"))
+
+    def vjp(self, out, g):
+        return (None,)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
