@@ -91,9 +91,27 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
         return x
     if p == 1:
         return x * 0.0
-    rng = init.default_generator() if generator is None else generator
-    keep = rng.random(x.shape) >= p
-    return x * Tensor((keep / (1.0 - p)).astype(x.dtype))
+    with ag.no_grad():  # the mask is a constant factor, drawn by an op: a compiled replay
+        mask = DropoutMask(p, generator)(x)  # re-runs the op, so each replay draws afresh
+    return x * mask
+
+
+class DropoutMask(ag.Op):
+    """out = (u >= p) / (1 - p) with u uniform in [0, 1) of a's shape, in a's dtype
+    (a gives only the shape; no gradient flows through the mask)."""
+
+    __slots__ = ("p", "generator")
+
+    def __init__(self, p, generator):
+        self.p, self.generator = p, generator
+
+    def forward(self, a):
+        rng = init.default_generator() if self.generator is None else self.generator
+        keep = rng.random(a.shape) >= self.p
+        return (keep / (1.0 - self.p)).astype(a.dtype)
+
+    def vjp(self, out, g):
+        return (None,)
 
 
 # --- normalisation -----------------------------------------------------------------------
