@@ -194,8 +194,8 @@ def _plain(array):
 
 def _compare(first, second):
     """Why two traces of one signature differ (they must not), or None."""
-    if first.code != second.code:
-        a, b = first.code.splitlines(), second.code.splitlines()
+    a, b = _body(first.code), _body(second.code)
+    if a != b:
         for x, y in zip(a, b):
             if x != y:
                 return f"two calls traced different programs: {x.strip()!r} vs {y.strip()!r}"
@@ -215,6 +215,10 @@ def _compare(first, second):
                 return (f"the parameter {key!r} of {op1.name} differs between two calls (it "
                         f"was computed outside ops from data) at {show_site(site)}")
     return None
+
+
+def _body(code):
+    return [line for line in code.splitlines() if not line.startswith("#")]
 
 
 def compile(fn):

@@ -93,10 +93,12 @@ class Tracer:
         self.events.append(("op", op, inputs, out, site))
 
     def hazard(self, t, what, force=False):
+        """`t`'s value was read in Python (`what`): a replay would not read it again."""
         if self.depth:
             return
-        if force or id(t) in self.known or id(t._data) in self.input_arrays:
-            self.hazards.append((what, user_site()))
+        # Any tensor: a comparison (x > 0) is a traced value made outside ops, and a constant
+        # read in Python would be one too; better eager once than a stale replay.
+        self.hazards.append((what, user_site()))
 
     def backward(self, tensor, gradient, retain_graph, create_graph):
         from ..reverse import _own, _seed, backward
@@ -104,7 +106,11 @@ class Tracer:
         if create_graph or self.depth:
             if not self.depth:
                 self.hazards.append(("backward(create_graph=True)", user_site()))
-            return backward(tensor, gradient, retain_graph, create_graph)
+            self.depth += 1
+            try:
+                return backward(tensor, gradient, retain_graph, create_graph)
+            finally:
+                self.depth -= 1
         if not tensor.requires_grad:
             return backward(tensor, gradient, retain_graph, create_graph)  # its error
         if isinstance(gradient, Tensor) and id(gradient) in self.known:
@@ -198,17 +204,34 @@ def _logged(function, name):
     return method
 
 
+def _flagged(function):
+    """The engine's own sweep (ag.grad, or backward outside the tracer's) while tracing: its
+    rules would run unlogged, on arrays, so a replay could not repeat them."""
+    def sweep(*args, **kwargs):
+        tracer = mode.state.tracer
+        if tracer is not None and not tracer.depth:
+            tracer.hazards.append(("ag.grad (a reverse pass outside backward())", user_site()))
+        return function(*args, **kwargs)
+
+    sweep.__wrapped__ = function
+    return sweep
+
+
 def install():
     """Make optimizers' `step`/`zero_grad` and `Module.zero_grad` loggable (once per class:
     outside a trace the wrapper costs one attribute check)."""
     import nn
     import optim
 
+    from .. import reverse
+
     def subclasses(cls):
         yield cls
         for sub in cls.__subclasses__():
             yield from subclasses(sub)
 
+    if not hasattr(reverse._sweep, "__wrapped__"):
+        reverse._sweep = _flagged(reverse._sweep)
     targets = [(c, n) for c in subclasses(optim.Optimizer) for n in ("step", "zero_grad")]
     targets += [(c, "zero_grad") for c in subclasses(nn.Module)]
     for cls, name in targets:
