@@ -147,8 +147,9 @@ def build(tracer, args, result, param_names, differentiable):
             if not differentiable:
                 target = (f"T[{tensor_args[id(leaf)]}]" if id(leaf) in tensor_args
                           else f"_P_{em.ref(leaf)}")
+                words = _leaf_words(em, leaf)
                 em.effect_line(f"_accumulate({target}, {name}, _owned, {copy})", [name],
-                               f"{_leaf_words(em, leaf)}.grad += d(loss)/d({_leaf_words(em, leaf)})")
+                               f"{words}.grad += d(loss)/d({words})")
         elif kind == "call":
             _, obj, method, (a, kw) = event
             rule_label, in_backward = None, False

@@ -121,7 +121,7 @@ def test_compiled_model_gives_eager_gradients(case):
     b = copy.deepcopy(a)
     cb = ag.compile(b)
     rng = np.random.default_rng(2)
-    for i, (x, y) in enumerate(batches(rng, shape, classes, 4, labels)):
+    for x, y in batches(rng, shape, classes, 4, labels):
         for m in (a, b):
             m.zero_grad()
         la = loss_of(a(x), y, a)
@@ -137,7 +137,7 @@ def test_compiled_model_gives_eager_gradients(case):
 
 def chain(x, c, d, n=200):
     y = x
-    for i in range(n // 3):
+    for _ in range(n // 3):
         y = ag.tanh(y * c + d)
     return y.sum()
 
