@@ -88,6 +88,12 @@ class Compiled:
         return self.last.code
 
     def __call__(self, *args, **kwargs):
+        if kwargs and any(isinstance(v, (Tensor, np.ndarray)) for v in kwargs.values()):
+            if not self.cache.get("keywords"):
+                self.cache["keywords"] = True
+                warnings.warn(f"ag.compile({self.__name__}): running eagerly: a Tensor passed by "
+                              "keyword (pass tensors positionally)", CompileWarning, stacklevel=2)
+            return self.fn(*args, **kwargs)
         key = guards.signature(args, kwargs, self.modules)
         if key is None:
             return self.fn(*args, **kwargs)
@@ -134,10 +140,11 @@ class Compiled:
             differentiable = self._differentiable(tracer, result, args)
         finally:
             mode.state.tracer = outer
+        tracer.check_grads()
         reason = None
         if tracer.hazards:
             what, site = tracer.hazards[0]
-            reason = f"{what} on a traced value at {show_site(site)}"
+            reason = f"{what} at {show_site(site)}"
         elif outer is not None:
             reason = "it was called while another compiled function was tracing"
         else:

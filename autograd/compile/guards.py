@@ -86,10 +86,37 @@ def signature(args, kwargs, modules):
     for a in list(args) + list(kwargs.items()):
         parts.append(_describe(a))
     for module in modules:
-        for m in module.modules():
-            parts.append(m.training)
-        parts.append(tuple(map(id, module.parameters())))
+        parts.append(_module_state(module))
     return tuple(parts)
+
+
+_LAYOUTS = {}  # id(module) -> (module, its submodules, [(owner, attribute, parameter)], key)
+
+
+def _module_state(module):
+    """Every submodule's train flag and the identity of every parameter. Walking the module
+    tree costs more than a small model's whole replay, so the walk is remembered and only
+    checked: each parameter still the attribute it was (a replaced one forces a new walk)."""
+    layout = _LAYOUTS.get(id(module))
+    if layout is not None and layout[0] is module:
+        _, subs, owned, ids = layout
+        if all(owner.__dict__.get(attr) is p for owner, attr, p in owned):
+            return tuple([m.training for m in subs]) + (ids,)
+    subs = list(module.modules())
+    owners = dict(module.named_modules())
+    owned = []
+    params = list(module.named_parameters())
+    for name, p in params:
+        path, _, attr = name.rpartition(".")
+        owner = owners.get(path)
+        if owner is None or owner.__dict__.get(attr) is not p:
+            owned = None  # a parameter inside a list or dict attribute: walk every time
+            break
+        owned.append((owner, attr, p))
+    ids = tuple(id(p) for _, p in params)
+    if owned is not None:
+        _LAYOUTS[id(module)] = (module, subs, owned, ids)
+    return tuple([m.training for m in subs]) + (ids,)
 
 
 def _describe(a):

@@ -72,6 +72,7 @@ class Tracer:
         self.hazards = []   # (what, site): reasons the trace cannot be replayed
         self.depth = 0      # > 0 inside a logged call (its ops run for real at replay)
         self.backwards = 0
+        self.grads = {}     # id(leaf) -> (leaf, the .grad backward set, its values)
         self.input_arrays = {}
 
     # --- hooks called by the engine -------------------------------------------------------
@@ -98,7 +99,7 @@ class Tracer:
             return
         # Any tensor: a comparison (x > 0) is a traced value made outside ops, and a constant
         # read in Python would be one too; better eager once than a stale replay.
-        self.hazards.append((what, user_site()))
+        self.hazards.append((f"{what} on a traced value", user_site()))
 
     def backward(self, tensor, gradient, retain_graph, create_graph):
         from ..reverse import _own, _seed, backward
@@ -121,12 +122,14 @@ class Tracer:
         self.events.append(("backward", tensor))
         leaves, order = sweep(self, [tensor], [seed])
         owned = set()
+        self.check_grads()
         for leaf, g in leaves.items():
             self.events.append(("accum", leaf, g))
             if leaf._grad is None:
                 leaf._grad = Tensor._make(_own(g._data, owned))
             else:
                 leaf._grad = Tensor._make(leaf._grad._data + g._data)
+            self.grads[id(leaf)] = (leaf, leaf._grad, leaf._grad._data.copy())
         if not retain_graph:
             for t in order:
                 t.grad_fn.inputs = None
@@ -137,8 +140,21 @@ class Tracer:
             return False
         if kwargs.get("closure") is not None or (args and callable(args[0])):
             self.hazards.append((f"{type(obj).__name__}.step(closure)", user_site()))
+        self.check_grads()
+        if name == "zero_grad":
+            self.grads.clear()
         self.events.append(("call", obj, name, (args, kwargs)))
         return True
+
+    def check_grads(self):
+        """A `.grad` that backward set must reach the next step as it was: a replay repeats
+        only backward, step and zero_grad, not gradient clipping or `p.grad = None`."""
+        for leaf, grad, value in self.grads.values():
+            if leaf._grad is not grad or not np.array_equal(grad._data, value, equal_nan=True):
+                self.hazards.append(("a .grad changed outside backward() and zero_grad() (e.g. "
+                                     "gradient clipping), found on reaching", user_site()))
+                self.grads.clear()
+                return
 
 
 def sweep(tracer, roots, seeds, stop=()):

@@ -156,3 +156,29 @@ def test_backward_with_create_graph_inside_runs_eagerly():
         for _ in range(3):
             close(penalty(w)(x)._data, compiled(x)._data)
     close(w.grad._data, w2.grad._data)
+
+
+def test_gradient_clipping_inside_the_step():
+    def make(model, opt):
+        def step(x, y):
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 0.01)
+            opt.step()
+            return loss
+        return step
+    message = run_both(make)
+    assert "a .grad changed outside backward() and zero_grad()" in message
+    assert "found on reaching" in message and "opt.step()" in message
+
+
+def test_tensor_passed_by_keyword():
+    nn.init.manual_seed(0)
+    model = nn.Linear(3, 2)
+    cm = ag.compile(lambda x, scale=None: model(x) * scale)
+    x = ag.Tensor(np.ones((2, 3), dtype=np.float32))
+    with pytest.warns(CompileWarning, match="by keyword"):
+        for k in range(3):
+            s = ag.Tensor(np.float32(k))
+            close(cm(x, scale=s)._data, (model(x) * s)._data)
