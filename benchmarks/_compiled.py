@@ -206,19 +206,19 @@ def print_compiled(ours, theirs):
               "compiled/torch", "target"]
     rows = []
     verdicts = []
+    def cell(v, fmt="{:.3f}"):
+        return "—" if v is None else fmt.format(v)
+
+    def ratio(v, t):
+        return None if v is None or t is None else v / t
+
     for name, label in LABELS.items():
         a, t = ours.get(name, {}), theirs.get(name, {}).get("torch")
-
-        def cell(v, fmt="{:.3f}"):
-            return "—" if v is None else fmt.format(v)
-
-        def ratio(v):
-            return None if v is None or t is None else v / t
-        rc = ratio(a.get("compiled"))
+        rc = ratio(a.get("compiled"), t)
         ok = None if rc is None else rc <= TARGETS[name]
         verdicts.append(ok)
         rows.append([label, UNITS.get(name, "ms"), cell(a.get("eager")), cell(a.get("compiled")),
-                     cell(t), cell(a.get("floor")), cell(ratio(a.get("eager")), "{:.2f}x"),
+                     cell(t), cell(a.get("floor")), cell(ratio(a.get("eager"), t), "{:.2f}x"),
                      cell(rc, "{:.2f}x"), f"<= {TARGETS[name]}x" + (
                          "" if ok is None else (" ✓" if ok else " ✗"))])
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
