@@ -79,6 +79,11 @@ class Compiled:
         self.traces = 0
         self.last = None
 
+    def __getattr__(self, name):  # a compiled module still answers parameters(), train(), ...
+        if name.startswith("__") or name in ("fn", "cache", "modules"):
+            raise AttributeError(name)
+        return getattr(self.fn, name)
+
     @property
     def code(self):
         """The generated program of the latest signature replayed (or traced twice)."""

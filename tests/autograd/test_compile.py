@@ -271,3 +271,32 @@ def test_returned_values_are_fresh_arrays():
     losses = [compiled(x, y) for x, y in batches(rng, (6, 4), 2, 5)]
     assert len({id(loss._data) for loss in losses}) == 5
     assert len({float(loss._data) for loss in losses}) == 5
+
+
+def test_label_ops_gradients_and_second_order():
+    """The ops that let class losses compile: PickClass (rows' label entries), its adjoint
+    PutClass, against finite differences, including the second derivative through both."""
+    from nn.losses import PickClass, PutClass
+
+    rng = np.random.default_rng(7)
+    a = ag.Tensor(rng.standard_normal((5, 4)), requires_grad=True)
+    labels = ag.Tensor(np.array([0, 3, -100, 1, 3]))
+    pick = PickClass(-100, "test")
+    assert ag.gradcheck(lambda x: (pick(x, labels) ** 2).sum(), [a])
+    put = PutClass((5, 4), -100, "test")
+    g = ag.Tensor(rng.standard_normal(5), requires_grad=True)
+    assert ag.gradcheck(lambda g: (put(g, labels) ** 2).sum(), [g])
+
+    def grad_norm(x):
+        (g,) = ag.grad((pick(x, labels) ** 3).sum(), [x], create_graph=True)
+        return (g * g).sum()
+    assert ag.gradcheck(grad_norm, [a])
+    with pytest.raises(IndexError, match="target 7 at position"):
+        pick(a, ag.Tensor(np.array([0, 7, 0, 0, 0])))
+
+
+def test_compiled_module_forwards_attributes():
+    model = mlp(3, 4, 2)
+    cm = ag.compile(model)
+    assert [id(p) for p in cm.parameters()] == [id(p) for p in model.parameters()]
+    assert cm.training is True
