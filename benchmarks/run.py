@@ -94,7 +94,7 @@ def main(argv=None):
         print("  " + line)
     sys.stdout.flush()
 
-    sections, problems = {}, []
+    sections, problems, compiled_verdicts = {}, [], []
 
     def theirs(section):
         if not use_torch:
@@ -130,13 +130,14 @@ def main(argv=None):
         other = theirs("compiled")
         problems.extend(ours.pop("errors") + (other or {}).pop("errors", []))
         sections["compiled"] = ours, other
-        _compiled.print_compiled(ours, other)
+        compiled_verdicts = _compiled.print_compiled(ours, other)
 
     for problem in problems:
         print(f"  ! not measured: {problem}")
     compiled = sections.pop("compiled", None)
     all_rows = [r for rows in sections.values() for r in rows]
     verdicts = [r.passed() for r in all_rows if r.passed() is not None]
+    verdicts += [v for v in compiled_verdicts if v is not None]
     yes, no = marks()
     print(f"\n{sum(verdicts)} of {len(verdicts)} targets met {yes}, "
           f"{len(verdicts) - sum(verdicts)} missed {no}; "

@@ -93,6 +93,8 @@ class Compiled:
         return self.last.code
 
     def __call__(self, *args, **kwargs):
+        if mode.state.tracer is not None:  # inside another compiled function's trace: its
+            return self.fn(*args, **kwargs)  # tracer logs these ops as part of its program
         if kwargs and any(isinstance(v, (Tensor, np.ndarray)) for v in kwargs.values()):
             if not self.cache.get("keywords"):
                 self.cache["keywords"] = True
@@ -150,8 +152,6 @@ class Compiled:
         if tracer.hazards:
             what, site = tracer.hazards[0]
             reason = f"{what} at {show_site(site)}"
-        elif outer is not None:
-            reason = "it was called while another compiled function was tracing"
         else:
             name = guards.changed_buffer(before)
             if name is not None:

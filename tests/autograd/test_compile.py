@@ -300,3 +300,19 @@ def test_compiled_module_forwards_attributes():
     cm = ag.compile(model)
     assert [id(p) for p in cm.parameters()] == [id(p) for p in model.parameters()]
     assert cm.training is True
+
+
+def test_compiled_model_inside_a_compiled_step():
+    """A compiled module called while a compiled step traces runs its ops into the step's
+    program; replayed on its own, it is still compiled."""
+    (a, oa, eager), (b, ob, _) = twins(lambda: mlp(5, 6, 3), lambda p: optim.SGD(p, lr=0.1),
+                                       cross_entropy)
+    inner = ag.compile(b)
+    step = ag.compile(training_step(inner, ob, cross_entropy))
+    rng = np.random.default_rng(8)
+    for x, y in batches(rng, (4, 5), 3, 5):
+        close(eager(x, y)._data, step(x, y)._data)
+    for p, q in zip(a.parameters(), b.parameters()):
+        close(p._data, q._data)
+    assert step.traces == 2 and inner.traces == 0
+    assert "W_0" in step.code or "p0" in step.code
