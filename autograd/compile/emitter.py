@@ -47,8 +47,7 @@ class Emitter:
         self.labels = {}       # id(forward op) -> "Linear 0"
         self.counts = {}
         self.count = 0
-        self.foreign = False   # set while resolving a rule's inputs: a constant appeared
-        self.in_rule = False
+        self.producers = {}    # value name -> the line that computes it
 
     # --- naming ---------------------------------------------------------------------------
     def new(self, t, prefix):
@@ -72,8 +71,6 @@ class Emitter:
             self.names[id(t)] = name
             self.arrays[name] = t._data
             return name
-        if self.in_rule and not _scalar_like(t):
-            self.foreign = True
         name = f"c{len(self.constants)}"
         value = t._data if _scalar_like(t) else np.array(t._data, copy=True)
         self.constants[name] = value
@@ -116,11 +113,12 @@ class Emitter:
                          and type(out._data) is np.ndarray and out._data.ndim > 0
                          and out._data.flags.c_contiguous)
         self.lines.append(line)
+        self.producers[name] = line
         return name
 
     def _unbroadcast(self, op, arg, args, out):
         """Skip a BroadcastTo that feeds an elementwise op: NumPy broadcasts in the consumer."""
-        line = self._producer(arg)
+        line = self.producers.get(arg)
         if not op.elementwise or line is None or line.op is None or \
                 line.op.name != "BroadcastTo":
             return arg
@@ -132,12 +130,6 @@ class Emitter:
         except ValueError:
             pass
         return arg
-
-    def _producer(self, name):
-        for line in reversed(self.lines):
-            if name in line.outs:
-                return line
-        return None
 
     def rule_line(self, rule, label, prefix):
         """A rule that read arrays outside ops: replay it by calling the rule itself."""
