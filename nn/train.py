@@ -28,11 +28,27 @@ OPTIMIZERS = {
     "adam": (optim.Adam, {"lr": 2e-3}),
     "adamw": (optim.AdamW, {"lr": 2e-3}),
 }
-EPOCHS = {"mlp": 40, "cnn": 25}
+EPOCHS = {"mlp": 40, "cnn": 25, "rnn": 40}
+
+
+class RowGRU(nn.Module):
+    """The image read row by row: 8 steps of 8 pixels into a GRU, its last state into a
+    linear classifier."""
+
+    def __init__(self, hidden=64):
+        super().__init__()
+        self.gru = nn.GRU(8, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 10)
+
+    def forward(self, x):                 # (N, 8, 8): N images, 8 rows of 8 pixels
+        _, h = self.gru(x)                # h (1, N, hidden)
+        return self.head(h[0])            # (N, 10)
 
 
 def build(name):
-    """The two models: an MLP on the 64 pixels, and a small CNN on the 8×8 image."""
+    """The models: an MLP on the 64 pixels, a small CNN on the 8×8 image, a GRU over its rows."""
+    if name == "rnn":
+        return RowGRU()
     if name == "mlp":
         return nn.Sequential(
             nn.Linear(64, 128), nn.ReLU(),
@@ -48,6 +64,8 @@ def build(name):
 
 
 def inputs_for(name, X):
+    if name == "rnn":
+        return X.reshape(-1, 8, 8)
     return X if name == "mlp" else X.reshape(-1, 1, 8, 8)
 
 
@@ -159,7 +177,7 @@ def output_folder(args):
 def run(argv=None):
     """Parse the command line, train, write the outputs; returns each model's history."""
     parser = argparse.ArgumentParser(prog="chainrule-demo", description=__doc__.split("\n")[0])
-    parser.add_argument("--model", choices=["mlp", "cnn", "both"], default="both")
+    parser.add_argument("--model", choices=["mlp", "cnn", "rnn", "both"], default="both")
     parser.add_argument("--epochs", type=int, default=None,
                         help=f"epochs per model (default: {EPOCHS})")
     parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
