@@ -39,6 +39,19 @@ def cnn(pad=0, size=28):
         nn.Flatten(), nn.Linear(8 * side * side, 10))
 
 
+class Recurrent(nn.Module):
+    """The benchmark's LSTM model, small: the last h_n into a linear head."""
+
+    def __init__(self, cell=nn.LSTM):
+        super().__init__()
+        self.rnn, self.head = cell(4, 8), nn.Linear(8, 3)
+
+    def forward(self, x):
+        out, state = self.rnn(x)
+        h = state[0] if isinstance(state, tuple) else state
+        return self.head(h[0])
+
+
 def training_step(model, opt, loss_of):
     def step(x, y):
         opt.zero_grad()
@@ -68,12 +81,13 @@ def twins(make_model, make_opt, loss_of):
 
 
 def batches(rng, shape, classes, steps, labels="int"):
+    rows = shape[1] if len(shape) == 3 else shape[0]  # a sequence is (L, B, features)
     for _ in range(steps):
         x = ag.Tensor(rng.standard_normal(shape).astype(np.float32))
         if labels == "int":
-            y = ag.Tensor(rng.integers(0, classes, shape[0]))
+            y = ag.Tensor(rng.integers(0, classes, rows))
         else:
-            y = ag.Tensor(np.where(rng.random((shape[0], 1)) < 0.5, -1.0, 1.0).astype(np.float32))
+            y = ag.Tensor(np.where(rng.random((rows, 1)) < 0.5, -1.0, 1.0).astype(np.float32))
         yield x, y
 
 
@@ -90,6 +104,10 @@ STEP_CASES = {
                               "int"),
     "digits CNN": (cnn, lambda p: optim.SGD(p, lr=0.01), cross_entropy, (4, 1, 28, 28), 10,
                    "int"),
+    "LSTM, SGD": (Recurrent, lambda p: optim.SGD(p, lr=0.1), cross_entropy, (5, 6, 4), 3,
+                  "int"),
+    "GRU, Adam": (lambda: Recurrent(nn.GRU), lambda p: optim.Adam(p, lr=1e-2), cross_entropy,
+                  (5, 6, 4), 3, "int"),
     "demo MLP 64-128-64-10, Adam": (lambda: mlp(64, 128, 64, 10),
                                     lambda p: optim.Adam(p, lr=2e-3), cross_entropy, (32, 64),
                                     10, "int"),
@@ -113,7 +131,7 @@ def test_training_step_matches_eager(case):
 
 
 @pytest.mark.parametrize("case", ["MLP 784-64-32-10 b32, SGD momentum", "digits CNN",
-                                  "moons 2-16-16-1, SGD"])
+                                  "moons 2-16-16-1, SGD", "LSTM, SGD"])
 def test_compiled_model_gives_eager_gradients(case):
     make_model, _, loss_of, shape, classes, labels = STEP_CASES[case]
     nn.init.manual_seed(0)
