@@ -159,7 +159,8 @@ class Compiled:
                           "not repeat it)")
         if reason is None:
             try:
-                program = build(tracer, args, result, self.param_names, differentiable)
+                program = build(tracer, args, result, self.param_names, differentiable,
+                                guards.argument_names(self.fn))
                 program.lock = threading.Lock()
                 program.n_args = sum(isinstance(a, (Tensor, np.ndarray)) for a in args)
                 if first is not None:

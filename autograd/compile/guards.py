@@ -65,16 +65,32 @@ def _names(code):
 
 def parameter_names(modules):
     """id(param) -> a readable identifier: "0.weight" -> W_0, "fc1.bias" -> b_fc1."""
-    names = {}
+    names, used = {}, set()
     for i, module in enumerate(modules):
         for full, p in module.named_parameters():
+            if id(p) in names:
+                continue
             *path, last = full.split(".")
             last = {"weight": "W", "bias": "b"}.get(last, last)
             name = re.sub(r"\W", "_", "_".join([last] + path))
-            if len(modules) > 1 and i:
-                name += f"_m{i}"
-            names.setdefault(id(p), name)
+            if not name.isidentifier() or name in used:
+                name = f"{name}_m{i}" if name.isidentifier() else f"p_{name}_m{i}"
+            used.add(name)
+            names[id(p)] = name
     return names
+
+
+def argument_names(fn):
+    """The names fn gives its positional parameters (a module: its forward's), or ()."""
+    import inspect
+
+    target = getattr(fn, "forward", fn)
+    try:
+        parameters = inspect.signature(target).parameters.values()
+    except (TypeError, ValueError):
+        return ()
+    return tuple(p.name for p in parameters
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 def signature(args, kwargs, modules):

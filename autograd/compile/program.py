@@ -77,23 +77,29 @@ def rebuild(spec, arrays, make):
     return kind(rebuild(s, arrays, make) for s in value)
 
 
-def build(tracer, args, result, param_names, differentiable):
-    """Generate the program of one trace. `args`: fn's positional arguments; `result`: what
-    fn returned; `differentiable`: build a forward/backward pair around fn's one output."""
-    inputs, tensor_args = [], {}
+def build(tracer, args, result, param_names, differentiable, arg_names=()):
+    """Generate the program of one trace. `args`: fn's positional arguments (`arg_names`: the
+    names fn gives them); `result`: what fn returned; `differentiable`: build a
+    forward/backward pair around fn's one output."""
+    inputs, tensor_args, taken = [], {}, set(param_names.values())
+    names = {}
     for i, a in enumerate(args):
+        if not isinstance(a, (Tensor, np.ndarray)):
+            continue
+        name = arg_names[i] if i < len(arg_names) else ""
+        if not _readable(name) or name in taken:
+            name = f"x{i}"
+        taken.add(name)
+        names[i] = name
+        inputs.append((name, a._data if isinstance(a, Tensor) else a))
         if isinstance(a, Tensor):
-            inputs.append((f"x{i}", a._data))
             tensor_args[id(a)] = i
-        elif isinstance(a, np.ndarray):
-            inputs.append((f"x{i}", a))
     em = Emitter(inputs, param_names)
     for i, a in enumerate(args):
-        if isinstance(a, Tensor):
-            em.names[id(a)] = f"x{i}"
-            em.arrays[f"x{i}"] = a._data
-        elif isinstance(a, np.ndarray):
-            em.arrays[f"x{i}"] = a
+        if i in names:
+            if isinstance(a, Tensor):
+                em.names[id(a)] = names[i]
+            em.arrays[names[i]] = a._data if isinstance(a, Tensor) else a
     em.namespace.update(_accumulate=_accumulate, _rule=_rule)
     outs = []
     spec = _flatten(result, outs)
@@ -142,7 +148,8 @@ def build(tracer, args, result, param_names, differentiable):
             _, leaf, g = event
             rule_label = None
             name = em.ref(g)
-            copy = name.startswith(("c", "x")) or name in em.params
+            copy = name in em.constants or name in em.arrays and name in dict(inputs) or \
+                name in em.params
             accums.append((leaf, name))
             if not differentiable:
                 target = (f"T[{tensor_args[id(leaf)]}]" if id(leaf) in tensor_args
@@ -216,6 +223,20 @@ def build(tracer, args, result, param_names, differentiable):
     program = Program(code, em.namespace, functions, spec, params, None, saved, ops)
     program.slots, program.constants = slots, em.constants
     return program
+
+
+_RESERVED = {"np", "T", "gout", "step", "forward", "backward"}
+
+
+def _readable(name):
+    """Whether an argument's own name can name it in the generated code (it must not clash with
+    the generated names v1, g2, c3, x4, _b5, ...)."""
+    import keyword
+    import re
+
+    return bool(name) and name.isidentifier() and not keyword.iskeyword(name) and \
+        not name.startswith("_") and name not in _RESERVED and \
+        re.fullmatch(r"[vgcxp]\d+", name) is None
 
 
 def _order(name):

@@ -251,8 +251,8 @@ def test_code_is_readable_and_commented():
         loss = cm(x).sum()
         loss.backward()
     code = cm.code
-    assert "def forward(x0):" in code and "def backward(" in code
-    assert "np.matmul(x0, W_0.T" in code
+    assert "def forward(x):" in code and "def backward(" in code
+    assert "v1 = np.matmul(x, W_0.T)" in code and "v1 += b_0" in code
     assert "# Linear 0: (32, 784) @ (512, 784)ᵀ + (512,)" in code
     assert "# Relu 0: (32, 512) -> (32, 512)" in code
     assert "# vjp Relu 0:" in code and "# vjp Linear 1: MatMul (32, 10) @ (10, 512)" in code
