@@ -120,13 +120,9 @@ class Compiled:
     def _replay(self, program, args):
         arrays = [a._data if isinstance(a, Tensor) else a for a in args
                   if isinstance(a, (Tensor, np.ndarray))]
-        if program.step is not None:
+        if program.step is not None:  # a training step, or a call with nothing to differentiate
             with program.lock:
                 outs = program.step(*arrays, args)
-            return rebuild(program.outputs, outs, _plain)
-        if program.backward is None:  # traced without a backward (no_grad, or nothing to learn)
-            with program.lock:
-                outs = program.forward(*arrays)
             return rebuild(program.outputs, outs, _plain)
         inputs = [a if isinstance(a, Tensor) else Tensor._make(a) for a in args
                   if isinstance(a, (Tensor, np.ndarray))]
@@ -167,6 +163,8 @@ class Compiled:
                     reason = _compare(first[0], program)
             except Unsupported as e:
                 reason = str(e)
+            except Exception as e:  # never let the compiler break a call that ran fine eagerly
+                reason = f"it could not be compiled ({type(e).__name__}: {e})"
         if reason is not None:
             self.cache[key] = EAGER
             warnings.warn(f"ag.compile({self.__name__}): running eagerly: {reason}",
