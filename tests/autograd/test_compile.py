@@ -334,3 +334,15 @@ def test_compiled_model_inside_a_compiled_step():
         close(p._data, q._data)
     assert step.traces == 2 and inner.traces == 0
     assert "W_0" in step.code or "p0" in step.code
+
+
+def test_demo_with_compile_matches_eager(tmp_path, capsys):
+    """`chainrule-demo --compile` trains the same models to the same losses and accuracies."""
+    from nn import train
+
+    common = ["--model", "both", "--epochs", "2", "--quiet", "--optimizer", "momentum"]
+    eager = train.run(common + ["--out", str(tmp_path / "e")])
+    compiled = train.run(common + ["--out", str(tmp_path / "c"), "--compile"])
+    for name in ("mlp", "cnn"):
+        close(eager[name]["loss"], compiled[name]["loss"])
+        assert eager[name]["test_acc"] == compiled[name]["test_acc"]
