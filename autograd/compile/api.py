@@ -73,14 +73,14 @@ class Compiled:
         self.fn = fn
         self.__name__ = getattr(fn, "__name__", type(fn).__name__)
         self.__doc__ = getattr(fn, "__doc__", None)
-        self.modules, self.optimizers = guards.discover(fn)
-        self.param_names = guards.parameter_names(self.modules)
+        self.modules = self.bindings = None  # found on the first call (fn may be a decorator's)
         self.cache = {}
         self.traces = 0
         self.last = None
 
     def __getattr__(self, name):  # a compiled module still answers parameters(), train(), ...
-        if name.startswith("__") or name in ("fn", "cache", "modules"):
+        if name.startswith("__") or name in ("fn", "cache", "modules", "bindings",
+                                             "param_names"):
             raise AttributeError(name)
         return getattr(self.fn, name)
 
@@ -101,6 +101,10 @@ class Compiled:
                 warnings.warn(f"ag.compile({self.__name__}): running eagerly: a Tensor passed by "
                               "keyword (pass tensors positionally)", CompileWarning, stacklevel=2)
             return self.fn(*args, **kwargs)
+        if self.bindings is None or guards.rebound(self.bindings):
+            self.modules, _, self.bindings = guards.discover(self.fn)
+            self.param_names = guards.parameter_names(self.modules)
+            self.cache = {}
         key = guards.signature(args, kwargs, self.modules)
         if key is None:
             return self.fn(*args, **kwargs)

@@ -20,7 +20,7 @@ def discover(fn):
     import nn
     import optim
 
-    modules, optimizers, seen = [], [], set()
+    modules, optimizers, seen, bindings = [], [], set(), []
 
     def visit(obj, depth):
         if obj is None or id(obj) in seen:
@@ -41,18 +41,36 @@ def discover(fn):
                 return
             for cell in getattr(function, "__closure__", None) or ():
                 try:
-                    visit(cell.cell_contents, depth - 1)
+                    value = cell.cell_contents
                 except ValueError:  # an empty cell
-                    pass
+                    continue
+                bindings.append((cell, None, value))
+                visit(value, depth - 1)
             globals_ = getattr(function, "__globals__", {})
             for name in _names(code):
                 value = globals_.get(name)
                 if isinstance(value, (nn.Module, optim.Optimizer)) or (
                         callable(value) and getattr(value, "__module__", None) == "__main__"):
+                    bindings.append((globals_, name, value))
                     visit(value, depth - 1)
 
     visit(fn, 3)
-    return modules, optimizers
+    return modules, optimizers, bindings
+
+
+def rebound(bindings):
+    """Whether a closure cell or a global that led to a module now holds something else (a
+    new model bound to the same name: its parameters are not the traced ones)."""
+    for place, name, value in bindings:
+        if name is None:
+            try:
+                if place.cell_contents is not value:
+                    return True
+            except ValueError:
+                return True
+        elif place.get(name) is not value:
+            return True
+    return False
 
 
 def _names(code):

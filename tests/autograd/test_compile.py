@@ -346,3 +346,28 @@ def test_demo_with_compile_matches_eager(tmp_path, capsys):
     for name in ("mlp", "cnn"):
         close(eager[name]["loss"], compiled[name]["loss"])
         assert eager[name]["test_acc"] == compiled[name]["test_acc"]
+
+
+MODEL = None
+
+
+@ag.compile
+def predict(x):
+    return MODEL(x)
+
+
+def test_decorator_and_a_rebound_global_model():
+    """Modules are found on the first call (a decorated function's globals may not exist yet),
+    and a name rebound to a new model retraces instead of replaying the old parameters."""
+    global MODEL
+    rng = np.random.default_rng(9)
+    x = ag.Tensor(rng.standard_normal((3, 4)).astype(np.float32))
+    with ag.no_grad():
+        for seed in (0, 1):
+            nn.init.manual_seed(seed)
+            MODEL = mlp(4, 5, 2)
+            for _ in range(3):
+                close(predict(x)._data, MODEL(x)._data)
+        MODEL.eval()
+        close(predict(x)._data, MODEL(x)._data)
+    assert predict.traces == 5  # two per model, and the first of eval mode
