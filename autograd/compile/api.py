@@ -141,6 +141,8 @@ class Compiled:
         tracer.input_arrays = {id(a._data if isinstance(a, Tensor) else a): i
                                for i, a in enumerate(args) if isinstance(a, (Tensor, np.ndarray))}
         before = guards.buffers(self.modules)
+        tracer.watch([p for m in self.modules for p in m.parameters()] +
+                     (first[0].leaf_tensors if first is not None else []))
         outer, mode.state.tracer = mode.state.tracer, tracer
         try:
             result = self.fn(*args, **kwargs)

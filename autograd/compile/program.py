@@ -188,6 +188,7 @@ def build(tracer, args, result, param_names, differentiable, arg_names=()):
         functions["step"] = em.namespace["step"]
         program = Program(code, em.namespace, functions, spec, params, None, None, ops)
         program.constants = em.constants
+        program.leaf_tensors = [leaf for leaf, _ in accums if id(leaf) not in tensor_args]
         return program
     # forward/backward pair around one output
     split = len(em.lines) if split is None else split
@@ -222,6 +223,7 @@ def build(tracer, args, result, param_names, differentiable, arg_names=()):
         slots[array_slots.get(id(leaf), param_slots.get(id(leaf)))] = position
     program = Program(code, em.namespace, functions, spec, params, None, saved, ops)
     program.slots, program.constants = slots, em.constants
+    program.leaf_tensors = []
     return program
 
 

@@ -73,6 +73,14 @@ class Tracer:
         self.depth = 0      # > 0 inside a logged call (its ops run for real at replay)
         self.backwards = 0
         self.grads = {}     # id(leaf) -> (leaf, the .grad backward set, its values)
+        self.start = {}     # id(leaf) -> (leaf, its .grad when the trace began, its values)
+
+    def watch(self, leaves):
+        """Remember the `.grad` of leaves a backward may reach: if it changes before the first
+        backward by other means than zero_grad(), a replay would not repeat that change."""
+        for leaf in leaves:
+            g = leaf._grad
+            self.start[id(leaf)] = (leaf, g, None if g is None else g._data.copy())
         self.input_arrays = {}
 
     # --- hooks called by the engine -------------------------------------------------------
@@ -123,6 +131,12 @@ class Tracer:
         leaves, order = sweep(self, [tensor], [seed])
         owned = set()
         self.check_grads()
+        for leaf in leaves:
+            before = self.start.pop(id(leaf), None)
+            if before is not None and (leaf._grad is not before[1] or before[1] is not None and
+                                       not np.array_equal(before[1]._data, before[2])):
+                self.hazards.append(("a .grad set outside backward() and zero_grad() (e.g. "
+                                     "p.grad = None), found on reaching", user_site()))
         for leaf, g in leaves.items():
             self.events.append(("accum", leaf, g))
             if leaf._grad is None:
@@ -143,6 +157,7 @@ class Tracer:
         self.check_grads()
         if name == "zero_grad":
             self.grads.clear()
+            self.start.clear()
         self.events.append(("call", obj, name, (args, kwargs)))
         return True
 

@@ -371,3 +371,22 @@ def test_decorator_and_a_rebound_global_model():
         MODEL.eval()
         close(predict(x)._data, MODEL(x)._data)
     assert predict.traces == 5  # two per model, and the first of eval mode
+
+
+def test_leaves_sharing_one_cotangent_get_their_own_grad_arrays():
+    a = ag.Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    b = ag.Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+
+    def step(x):
+        loss = ((a + b) * x).sum()
+        loss.backward()
+        return loss
+    compiled = ag.compile(step)
+    for k in range(4):
+        x = ag.Tensor(np.full(3, k, dtype=np.float32))
+        a.grad = b.grad = None
+        compiled(x)
+        close(a.grad._data, x._data)
+        assert not np.shares_memory(a.grad._data, b.grad._data)
+        a.grad._data[0] = 99.0  # a user (or optimizer) writing into one grad
+        assert b.grad._data[0] == k

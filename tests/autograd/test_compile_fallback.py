@@ -182,3 +182,19 @@ def test_tensor_passed_by_keyword():
         for k in range(3):
             s = ag.Tensor(np.float32(k))
             close(cm(x, scale=s)._data, (model(x) * s)._data)
+
+
+def test_grad_set_to_none_by_hand_inside_the_step():
+    a = ag.Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+
+    def step(x):
+        a.grad = None
+        loss = (a * x).sum()
+        loss.backward()
+        return loss
+    compiled = ag.compile(step)
+    with pytest.warns(CompileWarning, match=r"a \.grad set outside backward\(\) and zero_grad"):
+        for k in range(4):
+            x = ag.Tensor(np.full(3, k, dtype=np.float32))
+            compiled(x)
+            close(a.grad._data, x._data)
