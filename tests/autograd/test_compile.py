@@ -390,3 +390,39 @@ def test_leaves_sharing_one_cotangent_get_their_own_grad_arrays():
         assert not np.shares_memory(a.grad._data, b.grad._data)
         a.grad._data[0] = 99.0  # a user (or optimizer) writing into one grad
         assert b.grad._data[0] == k
+
+
+def test_anomaly_mode_and_forward_mode_run_eagerly():
+    model = mlp(3, 4, 1)
+    cm = ag.compile(model)
+    x = ag.Tensor(np.ones((2, 3), dtype=np.float32))
+    with ag.detect_anomaly():
+        for _ in range(3):
+            out = cm(x)
+            assert not isinstance(out.grad_fn, CompiledOp)
+    assert cm.traces == 0
+    out, tangent = ag.jvp(lambda w: cm(x * w).sum(), ag.Tensor(np.float32(1.0)),
+                          np.float32(1.0))
+    close(out._data, model(x).sum()._data)
+
+
+def test_threads_replay_their_own_programs():
+    import threading
+
+    results = {}
+
+    def worker(k):
+        (a, oa, eager), (b, ob, compiled) = twins(lambda: mlp(4, 6, 2),
+                                                  lambda p: optim.SGD(p, lr=0.1), cross_entropy)
+        rng = np.random.default_rng(k)
+        ok = True
+        for x, y in batches(rng, (5, 4), 2, 6):
+            ok &= np.allclose(eager(x, y)._data, compiled(x, y)._data, rtol=1e-6)
+        results[k] = ok and all(np.allclose(p._data, q._data, rtol=1e-6)
+                                for p, q in zip(a.parameters(), b.parameters()))
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == {0: True, 1: True, 2: True}
