@@ -152,7 +152,7 @@ def build(tracer, args, result, param_names, differentiable, arg_names=()):
                 name in em.params
             accums.append((leaf, name))
             if not differentiable:
-                target = (f"T[{tensor_args[id(leaf)]}]" if id(leaf) in tensor_args
+                target = (f"_args[{tensor_args[id(leaf)]}]" if id(leaf) in tensor_args
                           else f"_P_{em.ref(leaf)}")
                 words = _leaf_words(em, leaf)
                 em.effect_line(f"_accumulate({target}, {name}, _owned, {copy})", [name],
@@ -178,7 +178,7 @@ def build(tracer, args, result, param_names, differentiable, arg_names=()):
     functions = {}
     if not differentiable:
         lines = em.live_lines(out_names)
-        arg_names = [n for n, _ in inputs] + ["T"]
+        arg_names = [n for n, _ in inputs] + ["_args"]
         used = _used_params(em, lines)
         prologue = [f"    {n} = _P_{n}._data" for n in used]
         escaping = out_names + [name for _, name in accums]
@@ -227,7 +227,7 @@ def build(tracer, args, result, param_names, differentiable, arg_names=()):
     return program
 
 
-_RESERVED = {"np", "T", "gout", "step", "forward", "backward"}
+_RESERVED = {"np", "gout", "step", "forward", "backward"}
 
 
 def _readable(name):
