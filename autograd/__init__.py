@@ -7,6 +7,7 @@
 
 from . import allocator as allocator  # noqa: F401  (tunes malloc on import; see allocator.py)
 from . import viz
+from .compile import compile as compile  # noqa: F401  (ag.compile; the package stays importable)
 from .dtypes import get_default_dtype, set_default_dtype
 from .forward import jvp
 from .functional import hessian, jacobian, vjp

@@ -15,6 +15,7 @@ class _State(threading.local):
     tangents_enabled = False  # push forward-mode tangents through ops (inside ag.jvp)
     anomaly = False           # remember where each op was made; check for NaN/inf
     inference = False         # inside inference_mode()
+    tracer = None             # ag.compile's tracer: logs every op call while it traces
 
 
 state = _State()

@@ -29,6 +29,7 @@ class Op:
     __slots__ = ("inputs", "versions", "trace")
     elementwise = False  # inputs broadcast against each other (NumPy rules)
     view = False  # forward may return a view of its first input's array
+    keeps_forward_state = False  # forward stores what the rules read (a compiled replay reruns it)
     # What the reverse rule reads: input positions and/or "out". Only those must keep their
     # values until backward (an in-place write to anything else is fine). None: everything.
     saves = None
@@ -92,6 +93,8 @@ class Op:
             self._link(out, inputs, record, push)
         elif state.anomaly:
             _check_finite(self, "forward", data)
+        if state.tracer is not None:  # ag.compile is tracing: log the call
+            state.tracer.op(self, inputs, out)
         return out
 
     def _explain(self, error, inputs):

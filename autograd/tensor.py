@@ -101,6 +101,8 @@ class Tensor(TorchMethods):
         return self.grad_fn is None
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False):
+        if mode.state.tracer is not None:  # ag.compile records it as a step of the program
+            return mode.state.tracer.backward(self, gradient, retain_graph, create_graph)
         from .reverse import backward
 
         backward(self, gradient, retain_graph, create_graph)
@@ -139,15 +141,21 @@ class Tensor(TorchMethods):
         return self._data.size
 
     def item(self):
+        if mode.state.tracer is not None:
+            mode.state.tracer.hazard(self, ".item()")
         if self._data.size != 1:
             raise ValueError(f"item: only a tensor with one element can be converted to a "
                              f"Python number, got shape {self.shape}")
         return self._data.item()
 
     def numpy(self):
+        if mode.state.tracer is not None:
+            mode.state.tracer.hazard(self, ".numpy()")
         return self._data
 
     def tolist(self):
+        if mode.state.tracer is not None:
+            mode.state.tracer.hazard(self, ".tolist()")
         return self._data.tolist()
 
     def __len__(self):
@@ -173,16 +181,22 @@ class Tensor(TorchMethods):
         return f"Tensor({body}{extra})"
 
     def __bool__(self):
+        if mode.state.tracer is not None:
+            mode.state.tracer.hazard(self, "bool()")
         if self._data.size != 1:
             raise ValueError(f"bool: the truth value of a tensor of shape {self.shape} is "
                              "ambiguous; use .any() or .all()")
         return bool(self._data)
 
     def __float__(self):
-        return float(self.item())
+        if mode.state.tracer is not None:
+            mode.state.tracer.hazard(self, "float()")
+        return float(self._data.item() if self._data.size == 1 else self.item())
 
     def __int__(self):
-        return int(self.item())
+        if mode.state.tracer is not None:
+            mode.state.tracer.hazard(self, "int()")
+        return int(self._data.item() if self._data.size == 1 else self.item())
 
     def __index__(self):
         if self._data.dtype.kind not in "iu" or self._data.size != 1:

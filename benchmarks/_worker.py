@@ -26,7 +26,7 @@ def about(lib):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lib", choices=["chainrule", "torch"], required=True)
-    parser.add_argument("--section", choices=["engine", "nn", "about"], required=True)
+    parser.add_argument("--section", choices=["engine", "nn", "compiled", "about"], required=True)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     try:
@@ -46,6 +46,10 @@ def measure(args):
         import _nn
 
         result = _nn.measure(args.lib, args.quick)
+    elif args.section == "compiled":
+        import _compiled
+
+        result = _compiled.measure(args.lib, args.quick)
     else:
         result = {}
     result["about"] = about(args.lib)

@@ -3,7 +3,7 @@ the same run.
 
     python benchmarks/run.py             # everything (~40 s on an idle 2-core machine)
     python benchmarks/run.py --quick     # fewer repeats, a 100k-op chain instead of 1M
-    python benchmarks/run.py --only engine       # or --only nn
+    python benchmarks/run.py --only engine       # or --only nn, --only compiled
     python benchmarks/run.py --no-torch          # chainrule alone
 
 The engine section times one recorded op (a 200-op mul/add/tanh chain) and a million-op
@@ -75,7 +75,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="chainrule benchmarks (vs PyTorch if installed)")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats and a 100k-op chain: under ~30 s")
-    parser.add_argument("--only", choices=["engine", "nn"], help="run one section")
+    parser.add_argument("--only", choices=["engine", "nn", "compiled"], help="run one section")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args(argv)
@@ -94,7 +94,7 @@ def main(argv=None):
         print("  " + line)
     sys.stdout.flush()
 
-    sections, problems = {}, []
+    sections, problems, compiled_verdicts = {}, [], []
 
     def theirs(section):
         if not use_torch:
@@ -123,10 +123,21 @@ def main(argv=None):
         sections["nn"] = _nn.rows(ours, other)
         print_table("nn (issue 3)", sections["nn"], torch_label)
 
+    if args.only in (None, "compiled"):
+        import _compiled
+
+        ours = _compiled.measure("chainrule", args.quick)
+        other = theirs("compiled")
+        problems.extend(ours.pop("errors") + (other or {}).pop("errors", []))
+        sections["compiled"] = ours, other
+        compiled_verdicts = _compiled.print_compiled(ours, other)
+
     for problem in problems:
         print(f"  ! not measured: {problem}")
+    compiled = sections.pop("compiled", None)
     all_rows = [r for rows in sections.values() for r in rows]
     verdicts = [r.passed() for r in all_rows if r.passed() is not None]
+    verdicts += [v for v in compiled_verdicts if v is not None]
     yes, no = marks()
     print(f"\n{sum(verdicts)} of {len(verdicts)} targets met {yes}, "
           f"{len(verdicts) - sum(verdicts)} missed {no}; "
@@ -147,6 +158,7 @@ def main(argv=None):
                                      "torch": r.theirs, "target": r.target,
                                      "passed": r.passed()} for r in rows]
                              for name, rows in sections.items()},
+                "compiled": compiled,
             }, f, indent=2)
     return 0
 

@@ -106,9 +106,27 @@ def _drop(x, p, mask_shape, generator):
     """x times a keep-mask of `mask_shape` (broadcast over x), survivors scaled by 1/(1 - p)."""
     if p == 1:
         return x * 0.0
-    rng = _random.numpy_rng(generator, "dropout")
-    keep = rng.random(mask_shape) >= p
-    return x * Tensor((keep / (1.0 - p)).astype(x.dtype))
+    with ag.no_grad():  # the mask is a constant factor, drawn by an op: a compiled replay
+        mask = DropoutMask(p, mask_shape, generator)(x)  # re-runs it, drawing afresh
+    return x * mask
+
+
+class DropoutMask(ag.Op):
+    """out = (u >= p) / (1 - p) with u uniform in [0, 1) of `shape`, in a's dtype (a gives only
+    the dtype; no gradient flows through the mask)."""
+
+    __slots__ = ("p", "shape", "generator")
+
+    def __init__(self, p, shape, generator):
+        self.p, self.shape, self.generator = p, shape, generator
+
+    def forward(self, a):
+        rng = _random.numpy_rng(self.generator, "dropout")
+        keep = rng.random(self.shape) >= self.p
+        return (keep / (1.0 - self.p)).astype(a.dtype)
+
+    def vjp(self, out, g):
+        return (None,)
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False, generator=None):

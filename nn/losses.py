@@ -144,19 +144,21 @@ def _weights(weight, c, dtype, name):
 
 def _nll(logp, target, weight, ignore_index, name):
     """loss_m = -w[t_m] · logp[m, t_m] (0 where t_m == ignore_index), for rows (M, C); also
-    returns the w[t_m] of the kept rows, whose sum is what "mean" divides by (PyTorch's rule)."""
+    returns what "mean" divides by, Σ w[t_m] over the kept rows (PyTorch's rule) — without
+    weights, as the factor 1 / #kept computed by an op from the labels — the labels (a Tensor
+    without weights, else the kept mask) and the weights."""
     m, c = logp.shape
     keep = target != ignore_index
     check_index_range(np.where(keep, target, 0), c, name, "target")
     safe = np.where(keep, target, 0)
-    w = keep.astype(logp.dtype)
     wdata = _weights(weight, c, logp.dtype, name)
-    if wdata is not None:
-        w = w * wdata[safe]
-    picked = logp[np.arange(m), safe]  # (M,)
-    # The weights multiply only where they are not all ones (pictures then show no such step).
-    losses = -picked if wdata is None and keep.all() else -(picked * Tensor(w))
-    return losses, w, keep, wdata
+    if wdata is None:  # the labels enter as an op input, so a compiled step reads each batch's
+        labels = Tensor(target)
+        share = KeptShare(ignore_index)(labels).astype(logp.dtype)  # 1 / kept rows
+        return -PickClass(ignore_index, name)(logp, labels), share, labels, None
+    w = keep.astype(logp.dtype) * wdata[safe]
+    losses = -(logp[np.arange(m), safe] * Tensor(w))  # (M,)
+    return losses, float(w.sum()), keep, wdata
 
 
 def _reduce_by(losses, total, reduction, shape):
@@ -165,7 +167,92 @@ def _reduce_by(losses, total, reduction, shape):
         return losses if losses.shape == shape else losses.reshape(shape)
     if reduction == "sum":
         return losses.sum()
+    if isinstance(total, Tensor):  # already the factor 1 / total, from an op
+        return losses.sum() * total
     return losses.sum() * (1.0 / total if total else float("nan"))  # all ignored: NaN
+
+
+class PickClass(ag.Op):
+    """out[n] = a[n, t_n], 0 where t_n == ignore_index      vjp: g scattered back to (n, t_n)
+    jvp: da[n, t_n]      (the labels t are an input, not a constant: no gradient)"""
+
+    __slots__ = ("ignore_index", "caller")
+
+    def __init__(self, ignore_index, caller):
+        self.ignore_index, self.caller = ignore_index, caller
+
+    def _rows(self, t, c):
+        keep = t != self.ignore_index
+        safe = np.where(keep, t, 0)
+        check_index_range(safe, c, self.caller, "target")
+        return np.arange(len(t)), safe, keep
+
+    def forward(self, a, t):
+        rows, safe, keep = self._rows(t, a.shape[1])
+        return a[rows, safe] * keep
+
+    def vjp(self, out, g):
+        a, t = self.inputs
+        return PutClass(a.shape, self.ignore_index, self.caller)(g, t), None
+
+    def jvp(self, out, da, dt):
+        return PickClass(self.ignore_index, self.caller)(da, self.inputs[1])
+
+
+class PutClass(PickClass):
+    """out = zeros(shape) with out[n, t_n] = g[n] (rows with t_n == ignore_index stay 0)
+    vjp: g[n, t_n]      jvp: the same scatter of the tangent"""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape, ignore_index, caller):
+        super().__init__(ignore_index, caller)
+        self.shape = shape
+
+    def forward(self, g, t):
+        rows, safe, keep = self._rows(t, self.shape[1])
+        out = np.zeros(self.shape, dtype=g.dtype)
+        out[rows, safe] = g * keep
+        return out
+
+    def vjp(self, out, g):
+        return PickClass(self.ignore_index, self.caller)(g, self.inputs[1]), None
+
+    def jvp(self, out, dg, dt):
+        return PutClass(self.shape, self.ignore_index, self.caller)(dg, self.inputs[1])
+
+
+class Kept(ag.Op):
+    """out = 1 where t != ignore_index else 0, in `dtype`: the rows a class loss keeps, from the
+    labels (no gradient)."""
+
+    __slots__ = ("ignore_index", "dtype")
+
+    def __init__(self, ignore_index, dtype):
+        self.ignore_index, self.dtype = ignore_index, dtype
+
+    def forward(self, t):
+        return (t != self.ignore_index).astype(self.dtype)
+
+    def vjp(self, out, g):
+        return (None,)
+
+
+class KeptShare(ag.Op):
+    """out = 1 / #{n : t_n != ignore_index} (NaN when every row is ignored): the factor of a
+    "mean" class loss, from the labels (no gradient)."""
+
+    __slots__ = ("ignore_index",)
+
+    def __init__(self, ignore_index):
+        self.ignore_index = ignore_index
+
+    def forward(self, t):
+        total = int(np.count_nonzero(t != self.ignore_index))
+        return np.asarray(1.0 / total if total else float("nan"))
+
+    def vjp(self, out, g):
+        return (None,)
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -174,8 +261,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     (N,), () or (N, d1, ...); "mean" divides by Σ w[t] over the targets not ignored."""
     reduction = legacy_reduction(size_average, reduce, reduction, "nll_loss")
     logp, t, shape = _classes_last(_as_input(input, "nll_loss"), target, "nll_loss")
-    losses, w, _, _ = _nll(logp, t, weight, ignore_index, "nll_loss")
-    return _reduce_by(losses, float(w.sum()), reduction, shape)
+    losses, total, _, _ = _nll(logp, t, weight, ignore_index, "nll_loss")
+    return _reduce_by(losses, total, reduction, shape)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -207,13 +294,15 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return _soft_cross_entropy(logp, _as_target(target, x, name), weight, axis, eps,
                                    reduction)
     rows, t, shape = _classes_last(logp, target, name)
-    losses, w, keep, wdata = _nll(rows, t, weight, ignore_index, name)
-    nll = _reduce_by(losses, float(w.sum()), reduction, shape)
+    losses, total, keep, wdata = _nll(rows, t, weight, ignore_index, name)
+    nll = _reduce_by(losses, total, reduction, shape)
     if not eps:
         return nll
-    spread = rows if wdata is None else rows * Tensor(wdata)
-    smooth = -(spread.sum(axis=1) * Tensor(keep.astype(rows.dtype)))     # (M,)
-    total = float(w.sum()) if wdata is not None else float(keep.sum())
+    if wdata is None:  # keep holds the labels: the mask comes from an op too
+        spread, keep = rows, Kept(ignore_index, rows.dtype)(keep)
+    else:
+        spread, keep = rows * Tensor(wdata), Tensor(keep.astype(rows.dtype))
+    smooth = -(spread.sum(axis=1) * keep)     # (M,)
     return nll * (1.0 - eps) + _reduce_by(smooth, total, reduction, shape) * (eps / c)
 
 

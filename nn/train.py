@@ -91,16 +91,21 @@ def train(name, data, args, log):
     history = {"loss": [], "train_acc": [], "test_acc": []}
     log(f"\n{name.upper()}: {sum(p.numel() for p in model.parameters()):,} parameters, "
         f"{type(opt).__name__}, {epochs} epochs\n{model}")
+
+    def step(xb, yb):
+        loss = loss_fn(model(xb), yb)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss
+
+    step = ag.compile(step) if getattr(args, "compile", False) else step  # --compile
     bar = _progress(range(1, epochs + 1), name, args.quiet)
     for epoch in bar:
         start, losses = time.perf_counter(), []
         for xb, yb in nn.batches(Xtr, y_train, args.batch_size, shuffle=True,
                                  seed=args.seed + epoch):
-            loss = loss_fn(model(xb), yb)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
+            losses.append(step(xb, yb).item())
         schedule.step()
         history["loss"].append(float(np.mean(losses)))
         history["train_acc"].append(accuracy(model, Xtr, y_train))
@@ -185,6 +190,8 @@ def run(argv=None):
     parser.add_argument("--overwrite", action="store_true", help="allow writing into a "
                         "non-empty --out folder")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--compile", action="store_true", help="train with ag.compile: the "
+                        "step is traced once, then replayed as generated NumPy code")
     args = parser.parse_args(argv)
 
     folder = output_folder(args)

@@ -27,6 +27,7 @@ class MaxPool2d(Op):
     """
 
     __slots__ = ("kernel", "stride", "padding", "dilation", "index")
+    keeps_forward_state = True  # the argmax, kept by forward for the rules
 
     def __init__(self, kernel, stride, padding=(0, 0), dilation=(1, 1)):
         self.kernel, self.stride, self.padding, self.dilation = kernel, stride, padding, dilation

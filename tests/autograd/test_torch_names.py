@@ -63,8 +63,6 @@ PENDING = {
     "nn.modules.linear.Linear", "nn.modules.normalization.LayerNorm",
     "nn.modules.pixelshuffle.PixelShuffle", "nn.modules.rnn.GRU", "nn.modules.rnn.LSTM",
     "nn.modules.rnn.RNN", "nn.modules.sparse.Embedding",
-    # torch.compile: ag.compile is the spelling for now.
-    "torch.compile",
 }
 
 
