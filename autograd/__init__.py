@@ -5,8 +5,10 @@
     (x * x).sum().backward()      # x.grad == 2x
 """
 
+from . import _install_check as _install_check  # warns if another package is also `autograd`
 from . import allocator as allocator  # noqa: F401  (tunes malloc on import; see allocator.py)
 from . import viz
+from ._version import __version__ as __version__
 from .dtypes import get_default_dtype, set_default_dtype
 from .forward import jvp
 from .functional import hessian, jacobian, vjp
