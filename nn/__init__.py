@@ -41,6 +41,7 @@ from .losses import (
 )
 from .module import IncompatibleKeys, Module, Parameter, StateDictError
 from .serialization import load, save
+from .summary import summary
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Conv2d", "CrossEntropyLoss", "DataLoader",
@@ -50,3 +51,4 @@ __all__ = [
     "Sigmoid", "Softmax", "StateDictError", "Tanh", "batches", "datasets", "functional", "init",
     "load", "manual_seed", "save", "utils",
 ]
+__all__ += ["summary"]
