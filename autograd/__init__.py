@@ -7,6 +7,7 @@
 
 from . import _install_check as _install_check  # warns if another package is also `autograd`
 from . import allocator as allocator  # noqa: F401  (tunes malloc on import; see allocator.py)
+from . import onnx as onnx  # ag.onnx.export; the onnx package itself loads on first use
 from . import viz
 from ._version import __version__ as __version__
 from .dtypes import get_default_dtype, set_default_dtype
