@@ -19,6 +19,7 @@ manifest that `save` would not have written.
 import json
 import os
 import zipfile
+from typing import Any
 
 import numpy as np
 
@@ -111,7 +112,7 @@ def _decode(node, arrays, where, depth=0):
     raise ValueError(f"the manifest is malformed (unknown entry {kind!r:.40})")
 
 
-def save(obj, path):
+def save(obj: dict[Any, Any], path: str | os.PathLike[str]) -> None:
     """Write a state dict (or a dict of them, e.g. {"model": ..., "optimizer": ..., "epoch": 3})
     to `path`, atomically: either the whole new file is there or the old one is.
 
@@ -128,7 +129,7 @@ def save(obj, path):
         data = _safetensors_bytes(obj)
         write_atomically(path, lambda f: f.write(data))
         return
-    arrays = {}
+    arrays: dict[str, np.ndarray] = {}
     tree = _encode(obj, (), arrays)  # every check happens before the disk is touched
 
     def write(f):
@@ -141,7 +142,7 @@ def save(obj, path):
     write_atomically(path, write)
 
 
-def load(path):
+def load(path: str | os.PathLike[str]) -> dict[Any, Any]:
     """Read a file written by `save` (or any .npz of plain arrays, or any .safetensors file)
     back into dicts of arrays.
 

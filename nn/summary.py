@@ -8,7 +8,11 @@ as a row in call order, indented by depth, with the parameters it holds itself; 
 count each shared parameter once.
 """
 
+from collections.abc import Sequence
+from typing import Any, TextIO
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 import autograd as ag
 from autograd import Tensor
@@ -21,13 +25,13 @@ HEADER = ("Layer (type)", "Output shape", "Param #", "Trainable")
 class Summary:
     """The table `summary` prints; `rows` holds (name, type, output shape, params, trainable)."""
 
-    def __init__(self, rows, total, trainable, inputs):
+    def __init__(self, rows: list[list[Any]], total: int, trainable: int, inputs: str) -> None:
         self.rows = rows
         self.total_params = total
         self.trainable_params = trainable
         self.inputs = inputs
 
-    def __str__(self):
+    def __str__(self) -> str:
         lines = [HEADER] + [(f"{'  ' * depth}{name} ({kind})" if name else kind,
                              shape, f"{params:,}" if params else "--", trainable)
                             for depth, name, kind, shape, params, trainable in self.rows]
@@ -79,7 +83,9 @@ def _inputs(input_size, input_data, dtype):
     return [Tensor(np.zeros(tuple(size), dtype)) for size in sizes]
 
 
-def summary(model, input_size=None, *, input_data=None, dtype=None, file=None, verbose=True):
+def summary(model: Module, input_size: Sequence[int] | Sequence[Sequence[int]] | None = None, *,
+            input_data: Any = None, dtype: DTypeLike | None = None, file: TextIO | None = None,
+            verbose: bool = True) -> "Summary":
     """Run `model` once and print a per-layer table: output shape, parameters, trainable.
 
     `input_size` is the input's shape with its batch axis, e.g. ``(1, 64)`` or

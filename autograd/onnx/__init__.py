@@ -12,7 +12,12 @@ mul, matmul, tanh, reshape, sum, ...). Parameters become initializers named as i
 model's modes afterwards. Needs the `onnx` package: `pip install 'chainrule[onnx]'`.
 """
 
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import mode
 from ..tensor import Tensor
@@ -119,8 +124,10 @@ def _second_example(array):
     return np.concatenate([array, array[:1]], axis=0)
 
 
-def export(model, example_input, path=None, *, dynamic_batch=True, input_name="input",
-           output_names=None, opset=OPSET):
+def export(model: Callable[..., Any], example_input: Tensor | ArrayLike,
+           path: str | os.PathLike[str] | None = None, *, dynamic_batch: bool = True,
+           input_name: str = "input", output_names: Sequence[str] | None = None,
+           opset: int = OPSET) -> Any:
     """Write `model` (an nn.Module or any function of one Tensor) as an ONNX file at `path`.
 
     `example_input` (a Tensor or array, batch axis first) fixes every shape but the batch:
@@ -148,9 +155,8 @@ def export(model, example_input, path=None, *, dynamic_batch=True, input_name="i
                           f"{[len(a) for a in examples]}; export with dynamic_batch=False")
 
     b = Builder(onnx, opset, tuple(len(a) for a in examples))
-    if hasattr(model, "named_parameters"):
-        b.leaf_names.update({id(p): n for n, p in model.named_parameters()})
-        b.leaf_names.update({id(t): n for n, t in model.named_buffers()})
+    for named in ("named_parameters", "named_buffers"):  # an nn.Module's names, if it is one
+        b.leaf_names.update({id(t): n for n, t in getattr(model, named, lambda: ())()})
     b.fresh(input_name)
     x, outs, calls = traces[0]
     names = {}
