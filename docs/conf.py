@@ -12,11 +12,13 @@ import sys
 
 DOCS = pathlib.Path(__file__).resolve().parent
 ROOT = DOCS.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(DOCS)]
 # The notebook kernels are separate processes: they import this checkout's packages too.
 os.environ["PYTHONPATH"] = os.pathsep.join(
     [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+from _docstrings import plain_text_docstrings  # noqa: E402  (beside this file)
 
 from autograd import __version__  # noqa: E402
 
@@ -60,49 +62,6 @@ suppress_warnings = ["myst.xref_missing", "myst.header"]
 default_role = "literal"  # `x` in a docstring is code, as on GitHub
 
 
-def _plain_text_docstrings(app, what, name, obj, options, lines):
-    """Show the engine's plain-text docstrings as written, not as reStructuredText.
-
-    They are written for `help()`: formulas in Unicode (`x Wᵀ + b`, `|x - t|`) and columns
-    aligned with spaces. reST would read `*` and `|` as markup and an aligned table as stray
-    indentation. So a paragraph aligned with runs of spaces, or indented unevenly, is shown as
-    a literal block, exactly as typed; elsewhere `*` and `|` outside backticks are escaped.
-    Paragraphs of reST that Napoleon generated (`:param ...`) or doctests are left alone.
-    """
-    out, block, after = [], [], [""]
-
-    def flush():
-        if not block:
-            return
-        first = block[0].lstrip()
-        indents = {len(line) - len(line.lstrip()) for line in block}
-        aligned = any("  " in line.strip() for line in block)
-        if first.startswith((":", "..", ">>>")) or after[0].endswith("::"):
-            out.extend(block)  # reST already, or the literal block a "::" announced
-        elif aligned or len(indents) > 1:
-            out.extend(["::", ""] + ["    " + line for line in block])
-        else:
-            out.extend(_escape(line) for line in block)
-        after[0] = block[-1].rstrip()
-        block.clear()
-
-    for line in lines:
-        if line.strip():
-            block.append(line)
-        else:
-            flush()
-            out.append(line)
-    flush()
-    lines[:] = out
-
-
-def _escape(line):
-    parts = line.split("`")
-    for i in range(0, len(parts), 2):  # outside backticks
-        parts[i] = parts[i].replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
-    return "`".join(parts)
-
-
 def _copy_lessons(app):
     """notebooks/*.ipynb -> docs/lessons/, which Sphinx reads (it reads only below docs/)."""
     target = DOCS / "lessons"
@@ -115,4 +74,4 @@ def _copy_lessons(app):
 
 def setup(app):
     app.connect("builder-inited", _copy_lessons)
-    app.connect("autodoc-process-docstring", _plain_text_docstrings, priority=600)
+    app.connect("autodoc-process-docstring", plain_text_docstrings, priority=600)
