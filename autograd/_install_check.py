@@ -1,10 +1,12 @@
-"""A warning at import when another installed distribution also ships an `autograd` package.
+"""A warning at import when another installed distribution also ships an `autograd`, `nn` or
+`optim` package.
 
-chainrule imports as `autograd`, and so does HIPS autograd (the `autograd` distribution on
-PyPI). pip installs both into the same `site-packages/autograd/` folder without a word: the one
-installed last overwrites the other's `__init__.py`, and uninstalling either deletes files the
-other needs. Code then runs against a mixture of the two. Nothing can prevent it from here, but
-saying so at import turns a baffling ImportError later into a clear instruction now.
+chainrule imports as `autograd`, `nn` and `optim`, and so do other distributions: HIPS autograd
+(the `autograd` distribution on PyPI), and small `nn` and `optim` ones. pip installs two of
+them into the same `site-packages/autograd/` folder without a word: the one installed last
+overwrites the other's `__init__.py`, and uninstalling either deletes files the other needs.
+Code then runs against a mixture of the two. Nothing can prevent it from here, but saying so at
+import turns a baffling ImportError later into a clear instruction now.
 
 The check reads each installed distribution's `top_level.txt` (or its RECORD when it has none)
 as raw text: about 10 ms for 140 distributions, where `importlib.metadata
@@ -16,7 +18,8 @@ import re
 import warnings
 
 OWN = "chainrule"
-_RECORD_LINE = re.compile(r"^autograd/", re.MULTILINE)
+PACKAGES = ("autograd", "nn", "optim")
+_RECORD_LINE = re.compile(r"^(autograd|nn|optim)/", re.MULTILINE)
 
 
 class DistributionClashWarning(UserWarning):
@@ -27,25 +30,28 @@ def _normalise(name):
     return re.sub(r"[-_.]+", "-", name or "").lower()
 
 
-def _ships_autograd(dist):
+def _shipped(dist):
+    """Which of chainrule's import packages `dist` installs files into."""
     top_level = dist.read_text("top_level.txt")
     if top_level is not None:
-        return "autograd" in top_level.split()
-    return bool(_RECORD_LINE.search(dist.read_text("RECORD") or ""))
+        return sorted(set(top_level.split()) & set(PACKAGES))
+    return sorted(set(_RECORD_LINE.findall(dist.read_text("RECORD") or "")))
 
 
 def other_distributions(path=None):
-    """`(name, version)` of every installed distribution but chainrule that ships `autograd`."""
+    """`(name, version, packages)` of every installed distribution but chainrule that ships
+    one of the packages `autograd`, `nn`, `optim`."""
     found = {}
     for dist in importlib.metadata.distributions(**({} if path is None else {"path": path})):
         try:
-            if not _ships_autograd(dist):
+            shipped = _shipped(dist)
+            if not shipped:
                 continue
             name = dist.metadata["Name"]
         except (OSError, UnicodeDecodeError, KeyError):
             continue
         if _normalise(name) != OWN:
-            found.setdefault(_normalise(name), (name, dist.version))
+            found.setdefault(_normalise(name), (name, dist.version, tuple(shipped)))
     return sorted(found.values())
 
 
@@ -53,13 +59,16 @@ def warn_about_other_distributions(path=None):
     others = other_distributions(path)
     if not others:
         return
-    names = ", ".join(f"{name} {version}" for name, version in others)
-    uninstall = " ".join(name for name, _ in others)
+    packages = sorted({p for _, _, shipped in others for p in shipped}, key=PACKAGES.index)
+    names = ", ".join(f"{name} {version} ({', '.join(shipped)})"
+                      for name, version, shipped in others)
+    uninstall = " ".join(name for name, _, _ in others)
+    folders = " and ".join(f"'{p}'" for p in packages)
     warnings.warn(
-        f"chainrule imports as 'autograd', and so does the installed distribution {names}. "
-        "pip lets them overwrite each other's files in the same 'autograd' folder, so this "
-        "import may mix code from both. Use a separate virtual environment for chainrule, or "
-        f"run `pip uninstall {uninstall} chainrule` and then reinstall chainrule.",
+        f"chainrule imports as {folders}, and so does the installed distribution {names}. pip "
+        f"lets them overwrite each other's files in the same {folders} folder, so this import "
+        "may mix code from both. Use a separate virtual environment for chainrule, or run "
+        f"`pip uninstall {uninstall} chainrule` and then reinstall chainrule.",
         DistributionClashWarning, stacklevel=3)
 
 

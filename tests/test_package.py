@@ -55,13 +55,15 @@ def test_other_distribution_shipping_autograd_is_found(tmp_path):
     _fake_distribution(tmp_path, "hatch-built", record="autograd/__init__.py,,\nx/y.py,,\n")
     _fake_distribution(tmp_path, "torchlike", record="torchlike/autograd/__init__.py,,\n")
     _fake_distribution(tmp_path, "chainrule", top_level="autograd\nnn\noptim\n")
+    _fake_distribution(tmp_path, "nn", top_level="nn\n")
     found = _install_check.other_distributions(path=[str(tmp_path)])
-    assert found == [("autograd", "1.9.1"), ("hatch-built", "1.9.1")]
+    assert found == [("autograd", "1.9.1", ("autograd",)), ("hatch-built", "1.9.1", ("autograd",)),
+                     ("nn", "1.9.1", ("nn",))]
     with pytest.warns(_install_check.DistributionClashWarning,
-                      match=r"chainrule imports as 'autograd', and so does the installed "
-                            r"distribution autograd 1\.9\.1, hatch-built 1\.9\.1\. .* separate "
-                            r"virtual environment .* `pip uninstall autograd hatch-built "
-                            r"chainrule`"):
+                      match=r"chainrule imports as 'autograd' and 'nn', and so does the installed "
+                            r"distribution autograd 1\.9\.1 \(autograd\), hatch-built 1\.9\.1 "
+                            r"\(autograd\), nn 1\.9\.1 \(nn\)\. .* separate virtual environment "
+                            r".* `pip uninstall autograd hatch-built nn chainrule`"):
         _install_check.warn_about_other_distributions(path=[str(tmp_path)])
 
 
@@ -78,4 +80,4 @@ def test_importing_autograd_warns_about_a_clash(tmp_path):
                             capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "DistributionClashWarning" in result.stderr
-    assert "installed distribution autograd 1.9.1" in result.stderr
+    assert "installed distribution autograd 1.9.1 (autograd)" in result.stderr
