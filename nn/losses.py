@@ -112,7 +112,9 @@ def _nll(logp, target, weight, ignore_index, reduction, name):
         if wdata.shape != (c,):
             raise ShapeError(f"{name}: weight must have shape ({c},), got {wdata.shape}")
         w = w * wdata.astype(logp.dtype)[safe]
-    losses = -(logp[np.arange(n), safe] * Tensor(w))  # (N,)
+    picked = logp[np.arange(n), safe]  # (N,)
+    # The weights multiply only where they are not all ones (pictures then show no such step).
+    losses = -picked if weight is None and keep.all() else -(picked * Tensor(w))
     if reduction == "none":
         return losses
     if reduction == "sum":

@@ -11,6 +11,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from autograd import Tensor, get_default_dtype, no_grad
+from autograd.viz.calls import record as record_call
 
 
 class Parameter(Tensor):
@@ -71,7 +72,9 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}: forward() is not implemented")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        out = self.forward(*args, **kwargs)
+        record_call(self, args, kwargs, out)  # lets ag.viz.draw(..., model=) box this call
+        return out
 
     # --- attributes and registration ---------------------------------------------------
     def __setattr__(self, name, value):

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, effective_grad
 
 
 class Adam(Optimizer):
@@ -19,6 +19,7 @@ class Adam(Optimizer):
 
         γ = lr, (β₁, β₂) = betas, ε = eps, λ = weight_decay
         initially:  m ← 0,  v ← 0,  v_max ← 0
+        if maximize:  g ← −g
         if λ ≠ 0:  g ← g + λ·θ                       # L2 penalty folded into the gradient
         m ← β₁·m + (1 − β₁)·g                        # running mean of gradients
         v ← β₂·v + (1 − β₂)·g²                       # running mean of squared gradients
@@ -37,17 +38,18 @@ class Adam(Optimizer):
         eps: ε added to the denominator for numerical stability (default 1e-8).
         weight_decay: L2 penalty λ (default 0).
         amsgrad: use the AMSGrad variant (default False).
+        maximize: maximize the objective instead of minimizing it (default False).
+        decoupled_weight_decay: decay θ directly, as AdamW does (default False).
 
     State per parameter: 'step', 'exp_avg' (m), 'exp_avg_sq' (v) and, with amsgrad,
     'max_exp_avg_sq' (v_max).
     """
 
-    _decoupled_weight_decay = False
-
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False):
+                 amsgrad=False, *, maximize=False, decoupled_weight_decay=False):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                        amsgrad=amsgrad)
+                        amsgrad=amsgrad, maximize=maximize,
+                        decoupled_weight_decay=decoupled_weight_decay)
         super().__init__(params, defaults)
 
     def _check_group(self, group):
@@ -57,51 +59,47 @@ class Adam(Optimizer):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
         for i, beta in enumerate(betas):
-            self._check_real(f"betas[{i}]", beta)
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name}: invalid betas[{i}]={beta}, expected a value in "
-                                 "[0, 1)")
+            self._check_fraction(f"betas[{i}]", beta)
 
-    def _update(self, data, grad, state, group):
-        lr = float(group["lr"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        weight_decay = float(group["weight_decay"])
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(data)
-            state["exp_avg_sq"] = np.zeros_like(data)
-        if group["amsgrad"] and "max_exp_avg_sq" not in state:
-            state["max_exp_avg_sq"] = np.zeros_like(data)
-        state["step"] += 1
-        step = state["step"]
+    def _hyper(self, group):
+        h = super()._hyper(group)
+        h["beta1"], h["beta2"] = (float(b) for b in group["betas"])
+        if h["decoupled_weight_decay"]:  # shrink θ by this, and add nothing to the gradient
+            h["shrink"], h["weight_decay"] = 1.0 - h["lr"] * h["weight_decay"], 0.0
+        else:
+            h["shrink"] = 1.0
+        return h
 
-        g = grad
-        if weight_decay != 0:
-            if self._decoupled_weight_decay:
-                data *= 1.0 - lr * weight_decay  # AdamW: shrink θ itself, outside the scaling
-            else:
-                g = g + weight_decay * data
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg *= beta1
-        exp_avg += (1.0 - beta1) * g
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1.0 - beta2) * (g * g)
-
+    def _prepare(self, data, state, h):
+        step = state["step"] = state.get("step", 0) + 1
+        self._start_buffers(state, data, "exp_avg", "exp_avg_sq")
+        if h["amsgrad"]:
+            self._start_buffers(state, data, "max_exp_avg_sq")
         # γ·m̂/(√v̂ + ε) rearranged so the bias corrections are scalars applied once:
         # (γ / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
-        step_size = lr / (1.0 - beta1**step)
-        bias_correction2_sqrt = math.sqrt(1.0 - beta2**step)
-        if group["amsgrad"]:
-            max_sq = state["max_exp_avg_sq"]
+        return {**h, "step_size": h["lr"] / (1.0 - h["beta1"]**step),
+                "bias_correction2_sqrt": math.sqrt(1.0 - h["beta2"]**step)}
+
+    def _kernel(self, p, g, s, t, u, h):
+        if h["shrink"] != 1.0:
+            p *= h["shrink"]  # decoupled decay: shrink θ itself, outside the scaling
+        g = effective_grad(g, p, h["weight_decay"], h["maximize"], out=t)
+        exp_avg, exp_avg_sq = s["exp_avg"], s["exp_avg_sq"]
+        exp_avg *= h["beta1"]
+        exp_avg += np.multiply(g, 1.0 - h["beta1"], out=u)
+        exp_avg_sq *= h["beta2"]
+        exp_avg_sq += np.multiply(np.multiply(g, g, out=u), 1.0 - h["beta2"], out=u)
+        if h["amsgrad"]:
+            max_sq = s["max_exp_avg_sq"]
             np.maximum(max_sq, exp_avg_sq, out=max_sq)
-            denom = np.sqrt(max_sq)
+            denom = np.sqrt(max_sq, out=u)
         else:
-            denom = np.sqrt(exp_avg_sq)
-        denom /= bias_correction2_sqrt
-        denom += float(group["eps"])
-        update = exp_avg / denom  # (shape of θ)
-        update *= step_size
-        data -= update
+            denom = np.sqrt(exp_avg_sq, out=u)
+        denom /= h["bias_correction2_sqrt"]
+        denom += h["eps"]
+        update = np.divide(exp_avg, denom, out=u)
+        update *= h["step_size"]
+        p -= update
 
 
 class AdamW(Adam):
@@ -111,6 +109,7 @@ class AdamW(Adam):
 
         γ = lr, (β₁, β₂) = betas, ε = eps, λ = weight_decay
         initially:  m ← 0,  v ← 0,  v_max ← 0
+        if maximize:  g ← −g
         θ ← θ − γ·λ·θ                                # decay θ directly; g is left alone
         m ← β₁·m + (1 − β₁)·g
         v ← β₂·v + (1 − β₂)·g²
@@ -129,13 +128,12 @@ class AdamW(Adam):
         eps: ε added to the denominator for numerical stability (default 1e-8).
         weight_decay: decoupled decay rate λ (default 0.01).
         amsgrad: use the AMSGrad variant (default False).
+        maximize: maximize the objective instead of minimizing it (default False).
 
     State per parameter: as for `Adam`.
     """
 
-    _decoupled_weight_decay = True
-
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01,
-                 amsgrad=False):
+                 amsgrad=False, *, maximize=False):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad)
+                         amsgrad=amsgrad, maximize=maximize, decoupled_weight_decay=True)

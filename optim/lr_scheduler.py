@@ -1,237 +1,229 @@
-"""Learning-rate schedules: StepLR, ExponentialLR, CosineAnnealingLR and ReduceLROnPlateau.
+"""Learning-rate schedules, shaped like `torch.optim.lr_scheduler`.
 
-The first three are pure functions of the epoch counter `last_epoch` (closed forms, as in
-nanoGPT's `get_lr(it)`), so a schedule resumed from `state_dict()` or jumped to any epoch gives
-the same rates; each `step()` writes the new rate into every parameter group's 'lr'.
-ReduceLROnPlateau instead reacts to a metric, so it keeps a little history.
+Here the schedules that multiply the rate by a factor per epoch (LambdaLR, MultiplicativeLR,
+StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR); the cosine and
+one-cycle shapes live in `optim._annealing`, the schedules built from others (SequentialLR,
+ChainedScheduler) and ReduceLROnPlateau in `optim._combined`. All follow PyTorch's chainable
+formulas (`optim._scheduler` says what that means) so their rates match PyTorch's.
 """
 
-import math
-import numbers
+import types
+from bisect import bisect_right
+from collections import Counter
 
-from .optimizer import Optimizer
+from ._annealing import CosineAnnealingLR, CosineAnnealingWarmRestarts, OneCycleLR
+from ._combined import ChainedScheduler, ReduceLROnPlateau, SequentialLR
+from ._scheduler import (
+    LRScheduler,
+    check_int,
+    check_real,
+    group_values,
+    per_group,
+    warn_outside_step,
+)
 
+__all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR",
+           "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
+           "CosineAnnealingWarmRestarts", "OneCycleLR", "SequentialLR", "ChainedScheduler",
+           "ReduceLROnPlateau"]
 
-def _check_optimizer(scheduler, optimizer):
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"{type(scheduler).__name__}: optimizer must be an optim.Optimizer, "
-                        f"got {type(optimizer).__name__}")
-
-
-def _check_positive_int(scheduler, key, value):
-    name = type(scheduler).__name__
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name}: {key} must be an int, got {value!r} ({type(value).__name__})")
-    if value <= 0:
-        raise ValueError(f"{name}: invalid {key}={value}, expected an int > 0")
-
-
-def _check_real(scheduler, key, value, ok, expected):
-    name = type(scheduler).__name__
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: {key} must be a real number, got {value!r} "
-                        f"({type(value).__name__})")
-    if not ok(value):
-        raise ValueError(f"{name}: invalid {key}={value}, expected {expected}")
+_LRScheduler = LRScheduler  # the name older PyTorch code subclasses
 
 
-class _Scheduler:
-    """What every scheduler shares: the last rates it set, and its state for checkpoints."""
+class _LambdaSchedule(LRScheduler):
+    """Shared by LambdaLR and MultiplicativeLR: one function of the epoch per group.
 
-    def get_last_lr(self):
-        """The rates the last `step()` set, one per parameter group."""
-        return list(self._last_lr)
-
-    def state_dict(self):
-        """Everything but the optimizer (which has its own state_dict)."""
-        return {k: (list(v) if isinstance(v, list) else v)
-                for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict):
-        self.__dict__.update({k: (list(v) if isinstance(v, list) else v)
-                              for k, v in state_dict.items()})
-
-
-class LRScheduler(_Scheduler):
-    """Base class for schedules written as `lr_at(base_lr, epoch)`.
-
-    Construction records each group's starting rate as 'initial_lr' (kept if already there, so
-    several schedulers agree on it) and applies epoch `last_epoch + 1` (0 for a new run). With
-    `last_epoch` ≥ 0 the run is being resumed and every group must already have 'initial_lr'.
-    Being closed forms, these schedules overwrite a rate set by hand at the next `step()`
-    (PyTorch's chainable forms would scale it instead).
+    Functions cannot be saved, so `state_dict()` holds None for a plain function and the
+    attributes (`__dict__`) of a callable object, as PyTorch does; loading restores those.
     """
 
-    def __init__(self, optimizer, last_epoch=-1):
-        _check_optimizer(self, optimizer)
-        self.optimizer = optimizer
-        if last_epoch == -1:
-            for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
-        else:
-            for i, group in enumerate(optimizer.param_groups):
-                if "initial_lr" not in group:
-                    raise KeyError(f"{type(self).__name__}: param_groups[{i}] has no "
-                                   f"'initial_lr', needed to resume at last_epoch={last_epoch}")
-        self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
-        self.step()
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self.lr_lambdas = per_group(self, "lr_lambda", lr_lambda, optimizer)
+        for i, fn in enumerate(self.lr_lambdas):
+            if not callable(fn):
+                raise TypeError(f"{type(self).__name__}: lr_lambda[{i}] must be a function of "
+                                f"the epoch, got {type(fn).__name__}")
+        super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr, epoch):
-        """The learning rate at `epoch` for a group that started at `base_lr`."""
-        raise NotImplementedError
+    def state_dict(self):
+        state = {k: v for k, v in super().state_dict().items() if k != "lr_lambdas"}
+        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
+                               for fn in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict):
+        state = dict(state_dict)
+        saved = state.pop("lr_lambdas")
+        super().load_state_dict(state)
+        for fn, attributes in zip(self.lr_lambdas, saved):
+            if attributes is not None:
+                fn.__dict__.update(attributes)
+
+
+class LambdaLR(_LambdaSchedule):
+    """lr = base·λ(epoch), with λ a function of the epoch (one per group, or one for all)."""
 
     def get_lr(self):
-        """The rates for the current `last_epoch`, one per parameter group."""
-        return [self.lr_at(base_lr, self.last_epoch) for base_lr in self.base_lrs]
+        warn_outside_step(self)
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
-    def step(self):
-        """Advance one epoch and write the new rates into the optimizer's groups."""
-        self.last_epoch += 1
-        lrs = self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, lrs):
-            group["lr"] = lr
-        self._last_lr = lrs
 
-    def __repr__(self):
-        return f"{type(self).__name__}(last_epoch={self.last_epoch}, lr={self.get_last_lr()})"
+class MultiplicativeLR(_LambdaSchedule):
+    """lr ← lr·λ(epoch) at every step after the first."""
+
+    def get_lr(self):
+        warn_outside_step(self)
+        if self._is_initial:
+            return group_values(self.optimizer)
+        return [group["lr"] * fn(self.last_epoch)
+                for fn, group in zip(self.lr_lambdas, self.optimizer.param_groups)]
 
 
 class StepLR(LRScheduler):
-    """Multiply the rate by `gamma` every `step_size` epochs: lr = base·γ^⌊epoch / step_size⌋."""
+    """lr ← lr·γ every `step_size` epochs: lr = base·γ^⌊epoch / step_size⌋."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        _check_positive_int(self, "step_size", step_size)
-        _check_real(self, "gamma", gamma, lambda v: v > 0, "a value > 0")
+        check_int(self, "step_size", step_size)
+        check_real(self, "gamma", gamma, lambda v: v > 0, "a value > 0")
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr, epoch):
-        return base_lr * self.gamma ** (epoch // self.step_size)
+    def get_lr(self):
+        warn_outside_step(self)
+        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
+            return group_values(self.optimizer)
+        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        return [base * self.gamma ** (self.last_epoch // self.step_size)
+                for base in self.base_lrs]
 
 
-class ExponentialLR(LRScheduler):
-    """Multiply the rate by `gamma` every epoch: lr = base·γ^epoch."""
+class MultiStepLR(LRScheduler):
+    """lr ← lr·γ at each milestone epoch (twice at a milestone listed twice)."""
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
-        _check_real(self, "gamma", gamma, lambda v: v > 0, "a value > 0")
+    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+        milestones = list(milestones)
+        for m in milestones:
+            check_int(self, "each milestone", m, minimum=0)
+        check_real(self, "gamma", gamma, lambda v: v > 0, "a value > 0")
+        self.milestones = Counter(milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr, epoch):
-        return base_lr * self.gamma**epoch
+    def get_lr(self):
+        warn_outside_step(self)
+        if self.last_epoch not in self.milestones:
+            return group_values(self.optimizer)
+        factor = self.gamma ** self.milestones[self.last_epoch]
+        return [group["lr"] * factor for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        passed = bisect_right(sorted(self.milestones.elements()), self.last_epoch)
+        return [base * self.gamma**passed for base in self.base_lrs]
+
+    def load_state_dict(self, state_dict):
+        super().load_state_dict(state_dict)
+        self.milestones = Counter(self.milestones)  # a saved Counter may come back as a dict
 
 
-class CosineAnnealingLR(LRScheduler):
-    """Cosine from base down to `eta_min` over `T_max` epochs (SGDR without restarts).
+class ConstantLR(LRScheduler):
+    """lr = base·factor for the first `total_iters` epochs, then base."""
 
-    lr = eta_min + (base − eta_min)·(1 + cos(π·epoch / T_max)) / 2; past T_max the cosine
-    carries on, climbing back towards base, as PyTorch's does.
-    """
-
-    def __init__(self, optimizer, T_max, eta_min=0, last_epoch=-1):
-        _check_positive_int(self, "T_max", T_max)
-        _check_real(self, "eta_min", eta_min, lambda v: v >= 0, "a value >= 0")
-        self.T_max = T_max
-        self.eta_min = eta_min
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        check_real(self, "factor", factor, lambda v: 0 < v <= 1,
+                   "a value in (0, 1] (the rate is divided by it again at total_iters)")
+        check_int(self, "total_iters", total_iters)
+        self.factor = factor
+        self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr, epoch):
-        cosine = (1.0 + math.cos(math.pi * epoch / self.T_max)) / 2.0
-        return self.eta_min + (base_lr - self.eta_min) * cosine
+    def get_lr(self):
+        warn_outside_step(self)
+        if self.last_epoch == 0:
+            return [group["lr"] * self.factor for group in self.optimizer.param_groups]
+        if self.last_epoch != self.total_iters:
+            return group_values(self.optimizer)
+        return [group["lr"] * (1.0 / self.factor) for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        factor = 1.0 if self.last_epoch >= self.total_iters else self.factor
+        return [base * factor for base in self.base_lrs]
 
 
-class ReduceLROnPlateau(_Scheduler):
-    """Cut the rate by `factor` once a metric has stopped improving for `patience` epochs.
+class LinearLR(LRScheduler):
+    """The factor on base goes linearly from `start_factor` to `end_factor` over
+    `total_iters` epochs, then stays: lr = base·(s + (e − s)·min(epoch, T)/T).
 
-    Each `step(metric)`: if the metric beats the best so far (by `threshold`, relative or
-    absolute, in direction `mode`) it becomes the best and the bad-epoch count resets; else
-    the count grows. While cooling down (`cooldown` epochs after a cut) bad epochs are not
-    counted. When the count exceeds `patience`, every group's rate becomes
-    max(lr·factor, min_lr), unless that changes it by no more than `eps`.
+    Chainable form: each step multiplies by the ratio of consecutive factors,
+    1 + (e − s) / (T·s + (epoch − 1)·(e − s)).
     """
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
-        _check_optimizer(self, optimizer)
-        name = type(self).__name__
-        if mode not in ("min", "max"):
-            raise ValueError(f"{name}: invalid mode={mode!r}, expected 'min' or 'max'")
-        if threshold_mode not in ("rel", "abs"):
-            raise ValueError(f"{name}: invalid threshold_mode={threshold_mode!r}, expected "
-                             "'rel' or 'abs'")
-        _check_real(self, "factor", factor, lambda v: 0 <= v < 1, "a value in [0, 1)")
-        for key, value in (("patience", patience), ("cooldown", cooldown)):
-            _check_real(self, key, value, lambda v: v >= 0, "a value >= 0")
-        for key, value in (("threshold", threshold), ("eps", eps)):
-            _check_real(self, key, value, lambda v: v >= 0, "a value >= 0")
-        n_groups = len(optimizer.param_groups)
-        if isinstance(min_lr, (list, tuple)):
-            if len(min_lr) != n_groups:
-                raise ValueError(f"{name}: expected {n_groups} min_lr values (one per "
-                                 f"parameter group), got {len(min_lr)}")
-            min_lrs = list(min_lr)
-        else:
-            min_lrs = [min_lr] * n_groups
-        for i, value in enumerate(min_lrs):
-            _check_real(self, f"min_lr[{i}]", value, lambda v: v >= 0, "a value >= 0")
+    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
+                 last_epoch=-1):
+        check_real(self, "start_factor", start_factor, lambda v: 0 < v <= 1,
+                   "a value in (0, 1]")
+        check_real(self, "end_factor", end_factor, lambda v: 0 <= v <= 1, "a value in [0, 1]")
+        check_int(self, "total_iters", total_iters)
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
 
-        self.optimizer = optimizer
-        self.mode = mode
-        self.factor = factor
-        self.patience = patience
-        self.threshold = threshold
-        self.threshold_mode = threshold_mode
-        self.cooldown = cooldown
-        self.min_lrs = min_lrs
-        self.eps = eps
-        self.last_epoch = 0
-        self.best = math.inf if mode == "min" else -math.inf
-        self.num_bad_epochs = 0
-        self.cooldown_counter = 0
-        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+    def get_lr(self):
+        warn_outside_step(self)
+        if self.last_epoch == 0:
+            return [group["lr"] * self.start_factor for group in self.optimizer.param_groups]
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return group_values(self.optimizer)
+        change = self.end_factor - self.start_factor
+        ratio = 1.0 + change / (self.total_iters * self.start_factor
+                                + (self.last_epoch - 1) * change)
+        return [group["lr"] * ratio for group in self.optimizer.param_groups]
 
-    @property
-    def in_cooldown(self):
-        return self.cooldown_counter > 0
+    def _get_closed_form_lr(self):
+        done = min(self.total_iters, self.last_epoch) / self.total_iters
+        factor = self.start_factor + (self.end_factor - self.start_factor) * done
+        return [base * factor for base in self.base_lrs]
 
-    def is_better(self, current, best):
-        """Whether `current` improves on `best` by more than the threshold."""
-        # Written as products, not best ± best·threshold, so best = ±inf compares correctly.
-        if self.mode == "min" and self.threshold_mode == "rel":
-            return current < best * (1.0 - self.threshold)
-        if self.mode == "min":
-            return current < best - self.threshold
-        if self.threshold_mode == "rel":
-            return current > best * (1.0 + self.threshold)
-        return current > best + self.threshold
 
-    def step(self, metrics):
-        """Record one epoch's metric (a number, or a one-element Tensor/array)."""
-        current = float(metrics.item() if hasattr(metrics, "item") else metrics)
-        self.last_epoch += 1
-        if self.is_better(current, self.best):
-            self.best = current
-            self.num_bad_epochs = 0
-        else:
-            self.num_bad_epochs += 1
-        if self.in_cooldown:
-            self.cooldown_counter -= 1
-            self.num_bad_epochs = 0  # bad epochs right after a cut are not held against it
-        if self.num_bad_epochs > self.patience:
-            self._reduce_lr()
-            self.cooldown_counter = self.cooldown
-            self.num_bad_epochs = 0
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+class ExponentialLR(LRScheduler):
+    """lr ← lr·γ every epoch: lr = base·γ^epoch."""
 
-    def _reduce_lr(self):
-        for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
-            old_lr = float(group["lr"])
-            new_lr = max(old_lr * self.factor, min_lr)
-            if old_lr - new_lr > self.eps:
-                group["lr"] = new_lr
+    def __init__(self, optimizer, gamma, last_epoch=-1):
+        check_real(self, "gamma", gamma, lambda v: v > 0, "a value > 0")
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
 
-    def __repr__(self):
-        return (f"ReduceLROnPlateau(mode={self.mode!r}, factor={self.factor}, "
-                f"patience={self.patience}, best={self.best}, lr={self.get_last_lr()})")
+    def get_lr(self):
+        warn_outside_step(self)
+        if self._is_initial:
+            return group_values(self.optimizer)
+        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """lr = base·(1 − min(epoch, T)/T)^power: down to 0 at epoch T = total_iters."""
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        check_int(self, "total_iters", total_iters)
+        check_real(self, "power", power, lambda v: v >= 0, "a value >= 0")
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        warn_outside_step(self)
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return group_values(self.optimizer)
+        t, total = self.last_epoch, self.total_iters
+        factor = ((1.0 - t / total) / (1.0 - (t - 1) / total)) ** self.power
+        return [group["lr"] * factor for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        left = 1.0 - min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * left**self.power for base in self.base_lrs]

@@ -2,15 +2,31 @@
 
 It holds PyTorch's data model (a list of parameter groups, each a dict of hyperparameters plus
 its `params`, and a state dict per parameter), checks the constructor's arguments, and saves and
-restores that state. Subclasses write only the update rule, `_update`, on raw NumPy arrays: a
-step changes `p._data` in place and never records an autograd graph.
+restores that state. Subclasses write the update rule in two parts:
+
+- `_prepare(data, state, h)`: once per parameter and step, create the state buffers on the
+  first step, advance counters, and return the scalars of this step as a dict: `h`, the
+  group's options as plain numbers (made once per group and step by `_hyper`), or a copy of
+  it with the parameter's own scalars added (step sizes, bias corrections);
+- `_kernel(p, g, s, t, u, h)`: the element-wise update, written with NumPy `out=` and in-place
+  ufuncs, of the parameter's array `p` from its gradient `g` (read only), its state buffers
+  `s[key]` and two scratch arrays `t`, `u` of p's shape; `h` is `_prepare`'s dict.
+
+Writing the kernel with `out=` (the `foreach` idea done with NumPy) means a step allocates
+nothing: its only temporaries are the two scratch arrays, views into one buffer per optimizer
+and dtype that is made once and grows to the largest parameter, up to BLOCK elements; a larger
+parameter is updated in flat blocks of BLOCK elements (the kernel then sees blocks of p, g and
+the state). A step writes into `p._data` and the state arrays in place and never records an
+autograd graph.
 """
 
 import numbers
 
 import numpy as np
 
-from autograd import Tensor
+from autograd import Tensor, enable_grad
+
+BLOCK = 1 << 20  # elements per block: bounds the scratch (4 MiB of float32 per row)
 
 
 class Optimizer:
@@ -25,6 +41,8 @@ class Optimizer:
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
         self.state = {}
+        # dtype -> a (2, n) array, the kernels' scratch; (shape, dtype) -> views into it
+        self._scratch = {}
         self.param_groups = []
         self._check_group(self.defaults)
         for group in self._as_groups(params):
@@ -106,6 +124,20 @@ class Optimizer:
                 raise ValueError(f"{type(self).__name__}: invalid {key}={value}, "
                                  "expected a value >= 0")
 
+    def _check_fraction(self, key, value, one_allowed=False):
+        """`value` must lie in [0, 1) (or [0, 1] when `one_allowed`): a decay rate."""
+        self._check_real(key, value)
+        if not (0.0 <= value <= 1.0 if one_allowed else 0.0 <= value < 1.0):
+            raise ValueError(f"{type(self).__name__}: invalid {key}={value}, expected a value "
+                             f"in [0, 1{']' if one_allowed else ')'}")
+
+    @staticmethod
+    def _start_buffers(state, data, *keys):
+        """Zero buffers in the parameter's shape and dtype for the `keys` that `state` lacks."""
+        for key in keys:
+            if key not in state:
+                state[key] = np.zeros(data.shape, dtype=data.dtype)
+
     # --- the training-loop interface -----------------------------------------------------
     def zero_grad(self, set_to_none=True):
         """Clear every gradient: drop it (the default), or fill its array with zeros."""
@@ -117,29 +149,90 @@ class Optimizer:
                     p.grad = None
                 else:
                     p.grad._data[...] = 0
+                    _bump_version(p.grad)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient; return `closure()`'s loss, if given.
 
-        `closure` re-evaluates the model and calls `backward()`; it runs before the update.
+        `closure` re-evaluates the model and calls `backward()`; it runs first, with gradient
+        recording on (as in PyTorch, even when `step` itself is called inside `no_grad()`).
         """
-        loss = None if closure is None else closure()
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        name = type(self).__name__
         for group in self.param_groups:
+            hyper = None
             for p in group["params"]:
                 if p.grad is None:
                     continue
+                if hyper is None:
+                    hyper = self._hyper(group)
                 data = p._data
-                grad = _grad_array(p.grad, data, type(self).__name__)
+                grad = _grad_array(p.grad, data, name)
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
-                self._update(data, grad, state, group)
-                p._version += 1  # an in-place update: graphs that saved p must not reuse it
+                self._run_kernel(data, grad, state, self._prepare(data, state, hyper))
+                _bump_version(p)
         return loss
 
-    def _update(self, data, grad, state, group):
-        """Update one parameter's array `data` in place from its gradient `grad`."""
+    def _hyper(self, group):
+        """The group's options with every number as a Python float (once per group and step)."""
+        # (int, float) rather than numbers.Real: an abstract-class check would cost more than
+        # the rest of a small parameter's step. NumPy's float64 is a float; other NumPy
+        # scalars pass through, and NumPy handles them.
+        return {k: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                for k, v in group.items() if k != "params"}
+
+    def _prepare(self, data, state, h):
+        """Create `state`'s buffers on the first step, advance its counters, and return the
+        scalars `_kernel` needs for this step (`h`, or a copy with more)."""
         raise NotImplementedError
+
+    def _kernel(self, p, g, s, t, u, h):
+        """Update one block in place: parameter `p`, gradient `g` (read only), state blocks
+        `s[key]`, scratch blocks `t` and `u`, and the step's scalars `h`."""
+        raise NotImplementedError
+
+    def _run_kernel(self, data, grad, state, hyper):
+        """Run `_kernel` on `data` whole if it fits in a block, else block by block."""
+        if data.size <= BLOCK:
+            t, u = self._scratch.get((data.shape, data.dtype)) or \
+                self._scratch_for(data.shape, data.dtype)
+            self._kernel(data, grad, state, t, u, hyper)
+            return
+        keys = [k for k, v in state.items() if isinstance(v, np.ndarray) and v.shape == data.shape]
+        if not grad.flags.c_contiguous:
+            grad = np.ascontiguousarray(grad)  # rare (a strided gradient): one copy to read
+        arrays = [data, grad] + [state[k] for k in keys]
+        if not all(a.flags.c_contiguous for a in arrays):
+            # A strided parameter cannot be cut into flat blocks without copying it: update
+            # it whole, with parameter-sized temporaries (the one case that makes them).
+            self._kernel(data, grad, state, np.empty_like(data), np.empty_like(data), hyper)
+            return
+        t, u = self._scratch_for((BLOCK,), data.dtype)
+        flats = [a.reshape(-1) for a in arrays]
+        for start in range(0, data.size, BLOCK):
+            p, g, *bufs = [f[start:start + BLOCK] for f in flats]
+            n = p.size
+            self._kernel(p, g, dict(zip(keys, bufs)), t[:n], u[:n], hyper)
+
+    def _scratch_for(self, shape, dtype):
+        """Two scratch arrays of `shape`: views into this optimizer's one scratch buffer of
+        `dtype`, which grows to the largest parameter seen, up to BLOCK elements per row."""
+        views = self._scratch.get((shape, dtype))
+        if views is None:
+            size = int(np.prod(shape))
+            buffer = self._scratch.get(dtype)
+            if buffer is None or buffer.shape[1] < size:
+                self._scratch = {k: v for k, v in self._scratch.items()
+                                 if k != dtype and not (isinstance(k, tuple) and k[1] == dtype)}
+                buffer = self._scratch[dtype] = np.empty((2, size), dtype=dtype)
+            views = self._scratch[shape, dtype] = (buffer[0, :size].reshape(shape),
+                                                   buffer[1, :size].reshape(shape))
+        return views
 
     # --- save and restore ----------------------------------------------------------------
     def state_dict(self):
@@ -155,7 +248,8 @@ class Optimizer:
             packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
             groups.append(packed)
         state = {index[id(p)]: {k: _copy(v) for k, v in s.items()}
-                 for p, s in self.state.items() if id(p) in index}
+                 for p, s in self.state.items() if id(p) in index and s}
+        state = dict(sorted(state.items()))
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
@@ -204,6 +298,12 @@ class Optimizer:
         return "\n".join(lines)
 
 
+def _bump_version(t):
+    """Record an in-place write to t's array: graphs that saved t (or a view sharing its
+    counter) must not reuse the old values."""
+    (t if t._base is None else t._base)._version += 1
+
+
 def _grad_array(grad, data, name):
     """The gradient as an ndarray of the parameter's dtype and shape."""
     g = grad if isinstance(grad, np.ndarray) else grad._data
@@ -211,6 +311,20 @@ def _grad_array(grad, data, name):
         raise ValueError(f"{name}: gradient of shape {g.shape} does not match its parameter "
                          f"of shape {data.shape}")
     return g if g.dtype == data.dtype else g.astype(data.dtype)
+
+
+def effective_grad(g, p, weight_decay, maximize, out):
+    """The gradient a rule works with, −g if maximizing, plus λ·θ with weight decay.
+
+    Written into `out` when it differs from `g` (whose array is `p.grad`'s own and must not
+    change); returns `g` itself otherwise, so the common case costs no pass over memory.
+    """
+    if weight_decay != 0:
+        np.multiply(p, weight_decay, out=out)
+        return np.subtract(out, g, out=out) if maximize else np.add(out, g, out=out)
+    if maximize:
+        return np.negative(g, out=out)
+    return g
 
 
 def _copy(value):
@@ -229,4 +343,4 @@ def _restore(value, data, where):
     if value.shape != data.shape:
         raise ValueError(f"{where} has shape {value.shape}, its parameter has {data.shape}")
     dtype = data.dtype if floating else value.dtype
-    return np.array(value, dtype=dtype, copy=True)
+    return np.array(value, dtype=dtype, copy=True, order="C")

@@ -6,7 +6,7 @@ momentum variants, following PyTorch's documented algorithm; ε is added after t
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, effective_grad
 
 
 class RMSprop(Optimizer):
@@ -16,6 +16,7 @@ class RMSprop(Optimizer):
 
         γ = lr, α = alpha, ε = eps, λ = weight_decay, μ = momentum
         initially:  v ← 0,  ḡ ← 0,  b ← 0
+        if maximize:  g ← −g
         if λ ≠ 0:  g ← g + λ·θ
         v ← α·v + (1 − α)·g²                         # running mean of squared gradients
         ṽ ← v
@@ -36,53 +37,52 @@ class RMSprop(Optimizer):
         weight_decay: L2 penalty λ (default 0).
         momentum: momentum factor μ (default 0).
         centered: normalise by the estimated variance instead of the raw second moment.
+        maximize: maximize the objective instead of minimizing it (default False).
 
     State per parameter: 'step', 'square_avg', and 'momentum_buffer' (when momentum > 0) and
     'grad_avg' (when centered).
     """
 
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False):
+                 centered=False, maximize=False):
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                        momentum=momentum, centered=centered)
+                        momentum=momentum, centered=centered, maximize=maximize)
         super().__init__(params, defaults)
 
     def _check_group(self, group):
         self._check_nonnegative(group, "lr", "alpha", "eps", "weight_decay", "momentum")
 
-    def _update(self, data, grad, state, group):
-        alpha = float(group["alpha"])
-        momentum = float(group["momentum"])
-        weight_decay = float(group["weight_decay"])
-        if not state:
-            state["step"] = 0
-            state["square_avg"] = np.zeros_like(data)
+    def _prepare(self, data, state, h):
+        state["step"] = state.get("step", 0) + 1
+        self._start_buffers(state, data, "square_avg")
         # A group's momentum or centered flag may be switched on mid-run: start those buffers then.
-        if momentum > 0 and "momentum_buffer" not in state:
-            state["momentum_buffer"] = np.zeros_like(data)
-        if group["centered"] and "grad_avg" not in state:
-            state["grad_avg"] = np.zeros_like(data)
-        state["step"] += 1
+        if h["momentum"] > 0:
+            self._start_buffers(state, data, "momentum_buffer")
+        if h["centered"]:
+            self._start_buffers(state, data, "grad_avg")
+        return h
 
-        g = grad
-        if weight_decay != 0:
-            g = g + weight_decay * data
-        square_avg = state["square_avg"]
+    def _kernel(self, p, g, s, t, u, h):
+        alpha = h["alpha"]
+        g = effective_grad(g, p, h["weight_decay"], h["maximize"], out=t)
+        square_avg = s["square_avg"]
         square_avg *= alpha
-        square_avg += (1.0 - alpha) * (g * g)
-        if group["centered"]:
-            grad_avg = state["grad_avg"]
+        square_avg += np.multiply(np.multiply(g, g, out=u), 1.0 - alpha, out=u)
+        if h["centered"]:
+            grad_avg = s["grad_avg"]
             grad_avg *= alpha
-            grad_avg += (1.0 - alpha) * g
-            avg = np.sqrt(square_avg - grad_avg * grad_avg)
+            grad_avg += np.multiply(g, 1.0 - alpha, out=u)
+            avg = np.subtract(square_avg, np.multiply(grad_avg, grad_avg, out=u), out=u)
+            avg = np.sqrt(avg, out=u)
         else:
-            avg = np.sqrt(square_avg)
-        avg += float(group["eps"])
-
-        if momentum > 0:
-            buf = state["momentum_buffer"]
-            buf *= momentum
-            buf += g / avg
-            data -= float(group["lr"]) * buf
+            avg = np.sqrt(square_avg, out=u)
+        avg += h["eps"]
+        step_dir = np.divide(g, avg, out=u)
+        if h["momentum"] > 0:
+            buf = s["momentum_buffer"]
+            buf *= h["momentum"]
+            buf += step_dir
+            step_dir = np.multiply(buf, h["lr"], out=u)
         else:
-            data -= float(group["lr"]) * (g / avg)
+            step_dir *= h["lr"]
+        p -= step_dir

@@ -7,7 +7,7 @@ same trajectory.
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .optimizer import Optimizer, effective_grad
 
 
 class SGD(Optimizer):
@@ -16,6 +16,7 @@ class SGD(Optimizer):
     Algorithm, for each parameter θ with gradient g at step t = 1, 2, ...::
 
         γ = lr, μ = momentum, τ = dampening, λ = weight_decay
+        if maximize:  g ← −g                          # climb f instead of descending it
         if λ ≠ 0:  g ← g + λ·θ                       # L2 penalty folded into the gradient
         if μ ≠ 0:
             if t = 1:  b ← g                         # the buffer starts as the first gradient
@@ -29,18 +30,20 @@ class SGD(Optimizer):
 
     Args:
         params: an iterable of Tensors, or of dicts defining parameter groups.
-        lr: learning rate γ.
+        lr: learning rate γ (default 0.001, as in PyTorch 2.x).
         momentum: momentum factor μ (default 0: plain SGD).
         dampening: dampening τ for momentum (default 0).
         weight_decay: L2 penalty λ (default 0).
         nesterov: use Nesterov momentum (needs momentum > 0 and dampening = 0).
+        maximize: maximize the objective instead of minimizing it (default False).
 
     State per parameter: 'momentum_buffer' (only when momentum ≠ 0).
     """
 
-    def __init__(self, params, lr, momentum=0, dampening=0, weight_decay=0, nesterov=False):
+    def __init__(self, params, lr=0.001, momentum=0, dampening=0, weight_decay=0,
+                 nesterov=False, *, maximize=False):
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
-                        weight_decay=weight_decay, nesterov=nesterov)
+                        weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
 
     def _check_group(self, group):
@@ -50,20 +53,26 @@ class SGD(Optimizer):
             raise ValueError(f"SGD: nesterov=True requires momentum > 0 and dampening = 0, "
                              f"got momentum={momentum}, dampening={dampening}")
 
-    def _update(self, data, grad, state, group):
-        lr = float(group["lr"])
-        momentum = float(group["momentum"])
-        weight_decay = float(group["weight_decay"])
+    def _hyper(self, group):
+        return {**super()._hyper(group), "first": False}
 
-        g = grad
-        if weight_decay != 0:
-            g = g + weight_decay * data  # a new array: p.grad itself is left as it was
-        if momentum != 0:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = np.array(g, copy=True)
+    def _prepare(self, data, state, h):
+        if h["momentum"] != 0 and "momentum_buffer" not in state:
+            state["momentum_buffer"] = np.zeros(data.shape, dtype=data.dtype)
+            return {**h, "first": True}  # the buffer starts as this step's gradient
+        return h
+
+    def _kernel(self, p, g, s, t, u, h):
+        g = effective_grad(g, p, h["weight_decay"], h["maximize"], out=t)
+        if h["momentum"] != 0:
+            buf = s["momentum_buffer"]
+            if h["first"]:
+                np.copyto(buf, g)
             else:
-                buf *= momentum
-                buf += (1.0 - float(group["dampening"])) * g
-            g = g + momentum * buf if group["nesterov"] else buf
-        data -= lr * g
+                buf *= h["momentum"]
+                buf += np.multiply(g, 1.0 - h["dampening"], out=u)
+            if h["nesterov"]:
+                g = np.add(g, np.multiply(buf, h["momentum"], out=u), out=t)
+            else:
+                g = buf
+        p -= np.multiply(g, h["lr"], out=u)

@@ -1,4 +1,9 @@
-"""Grouping a model's ops by module, from `model.named_parameters()` alone.
+"""Grouping a model's ops by module call: from the calls nn.Module records (see calls.py), or,
+for a model that does not record them, from `model.named_parameters()` alone.
+
+A recorded call owns the ops between its arguments and its output (stopping at other calls'
+outputs, so a call nested inside it keeps its own ops): activations, pooling, Flatten and the
+loss get their box like Linear does. Without records:
 
 A tensor computed from one module's parameters alone (W, W.T, b broadcast, W * 0.5) is *pure*;
 an op that reads a pure tensor belongs to that module, and so does an op wedged between two of
@@ -9,18 +14,24 @@ is one call of that module (a module used twice gives two groups).
 
 from dataclasses import dataclass, field
 
+from . import calls
+
 
 @dataclass(eq=False)  # groups hold tensors, whose == is elementwise
 class Group:
     """One call of a module: its ops (by their outputs, in topological order) and parameters."""
 
-    path: str                  # "0", "encoder.fc1"; "" for the model itself
+    path: str | None           # "0", "encoder.fc1"; "" for the model; None: not in the model
     kind: str                  # "Linear", or "" when the model does not say
     members: list = field(default_factory=list)   # tensors made by the group's ops
     params: list = field(default_factory=list)    # the module's parameters the ops read
+    args: list = field(default_factory=list)      # the call's tensor arguments (if recorded)
+    module: object = None
 
     @property
     def label(self):
+        if self.path is None:
+            return self.kind
         where = self.path or "model"
         return f"{where}: {self.kind}" if self.kind else where
 
@@ -53,6 +64,9 @@ def module_kinds(model):
 
 def find_groups(graph, model):
     """The module groups of `graph` (a `walk.Graph`), in the order their first op runs."""
+    found = call_groups(graph, model)
+    if found[0]:
+        return found
     names = parameter_names(model)
     owner = {pid: name.rpartition(".")[0] for pid, name in names.items()}
     kinds = module_kinds(model)
@@ -136,3 +150,38 @@ def _absorb(graph, home, parent, find, owner):
         home[id(t)] = home[run_in]
         parent[id(t)] = run_in
         parent[find(run_out)] = run_in
+
+
+def call_groups(graph, model):
+    """One group per recorded module call in `graph` (none if nothing was recorded)."""
+    names = parameter_names(model)
+    try:
+        paths = {id(m): name for name, m in model.named_modules()}
+    except (AttributeError, TypeError):
+        paths = {}
+    made = {id(t): calls.innermost(t) for t in graph.tensors if t.grad_fn is not None}
+    made = {key: call for key, call in made.items() if call is not None}
+    claimed, groups = set(), []
+    for t in graph.tensors:
+        if id(t) not in made:
+            continue
+        module, args = made[id(t)]
+        stop = {id(a) for a in args}
+        members, stack = set(), [t]
+        while stack:
+            u = stack.pop()
+            if (u.grad_fn is None or id(u) in stop or id(u) in members or id(u) in claimed
+                    or (u is not t and id(u) in made)):
+                continue
+            members.add(id(u))
+            stack.extend(u.grad_fn.inputs)
+        claimed |= members
+        group = Group(paths.get(id(module)), type(module).__name__, args=args, module=module)
+        group.members = [u for u in graph.tensors if id(u) in members]
+        for u in group.members:
+            for x in u.grad_fn.inputs:
+                if id(x) in names and x.grad_fn is None and all(x is not p for p in group.params):
+                    group.params.append(x)
+        groups.append(group)
+    groups.sort(key=lambda g: graph.number[id(g.members[0])])
+    return groups, names

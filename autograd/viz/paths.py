@@ -86,14 +86,15 @@ def paths(y, x, max_paths=10_000):
     derivative = {}  # (id(t), slot) -> ∂t/∂(input slot), from the op's own jvp
     uses = graph.consumers()
     found = []
-    stack = [(x, [title(x, graph.number[id(x)])], [])]
+    # A step is (tensor, factor on the edge into it, the step before): each step shares its
+    # prefix with its siblings, so walking costs one step per edge visit, and only the paths
+    # found are spelled out (a long chain would be quadratic if each step copied its prefix).
+    stack = [(x, None, None)]
     while stack:  # depth first, consumers in topological order: paths come out sorted
-        t, nodes, factors = stack.pop()
+        step = stack.pop()
+        t = step[0]
         if t is y:
-            product = 1.0
-            for f in factors:
-                product *= f
-            found.append(Path(nodes, factors, product))
+            found.append(_spell(step, graph))
             continue
         for c, slot in reversed(uses.get(id(t), [])):
             if id(c) not in on_path:
@@ -103,10 +104,25 @@ def paths(y, x, max_paths=10_000):
                 onehot = [None] * len(c.grad_fn.inputs)
                 onehot[slot] = 1.0
                 derivative[key] = float(push(c.grad_fn, c, onehot).item())
-            label = title(c, graph.number[id(c)])
-            stack.append((c, nodes + [label], factors + [derivative[key]]))
+            stack.append((c, derivative[key], step))
     edges = sum(1 for t in graph.tensors if t.grad_fn is not None
                 for i in t.grad_fn.inputs if i.requires_grad)
     (g,) = grad(y, [x], retain_graph=True)
     return Paths(found[0].nodes[0], found[0].nodes[-1], found, sum(p.product for p in found),
                  float(g._data.item()), len(found), edges)
+
+
+def _spell(step, graph):
+    """The path that ends in `step`, read back through the steps before it."""
+    nodes, factors = [], []
+    while step is not None:
+        t, factor, step = step
+        nodes.append(title(t, graph.number[id(t)]))
+        if factor is not None:
+            factors.append(factor)
+    nodes.reverse()
+    factors.reverse()
+    product = 1.0
+    for f in factors:
+        product *= f
+    return Path(nodes, factors, product)

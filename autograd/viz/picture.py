@@ -6,13 +6,15 @@ input is its own edge, labelled with the local derivative ∂op/∂input (see de
 write the tangent or adjoint each one carries, so a lesson can put the two sweeps side by side.
 """
 
+import collections
 import functools
+import re
 
 import numpy as np
 
 from ..tensor import Tensor
-from . import derivatives
-from .labels import SMALL, brief, op_label, shape, value
+from . import derivatives, messages
+from .labels import SMALL, op_label, shape, value
 from .modules import find_groups
 from .render import picture_class
 from .walk import Graph, is_constant, stale_inputs, title
@@ -32,6 +34,7 @@ QUIET = {"style": "dashed", "color": "#9ca3af"}  # edges that carry no gradient
 STALE = {"color": "#dc2626", "fontcolor": "#dc2626", "penwidth": "2"}
 STALE_LABEL = "modified in place\\nafter this use"
 WIDE = 20  # more nodes than this are laid out top to bottom
+FORMULAS = {"CrossEntropyLoss": "softmax − onehot"}  # ∂loss/∂logits, named on the loss's edge
 
 
 def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, expand=False,
@@ -47,7 +50,7 @@ def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, ex
                  box (`expand=True`: as a dashed cluster of its ops instead)
     max_nodes    fold the nodes nearest the inputs into one note beyond this many (None: never)
     rankdir      "LR" (left to right) or "TB" (top to bottom); None: LR for small graphs,
-                 TB for ones with more than 20 nodes, which would be too wide side by side
+                 TB for models and for graphs of more than 20 nodes (too wide side by side)
 
     `g.source` is the DOT text; rendering (`g.render`, Jupyter display) needs Graphviz's `dot`.
     A graph freed by a plain `backward()` is refused: draw first, or pass retain_graph=True.
@@ -56,18 +59,33 @@ def draw(y, edge_labels=True, show=None, wrt=None, gradient=None, model=None, ex
         raise ValueError(f"draw: show must be None, 'forward' or 'reverse', got {show!r}")
     if max_nodes is not None and max_nodes < 2:
         raise ValueError(f"draw: max_nodes must be at least 2 (or None), got {max_nodes}")
-    graph = Graph(y, "draw")
+    sketch = make_sketch(Graph(y, "draw"), show, wrt, gradient, model, expand, max_nodes,
+                         edge_labels)
+    if rankdir is None:
+        rankdir = default_rankdir(sketch)
+    return sketch.picture(rankdir)
+
+
+def make_sketch(graph, show, wrt=None, gradient=None, model=None, expand=False, max_nodes=100,
+                edge_labels=True):
+    """The Sketch of `graph` that `draw` pictures (also the explorer's three views of it)."""
     groups, names = find_groups(graph, model) if model is not None else ([], {})
-    steps, notes = _sweep_notes(graph, show, wrt, gradient)
-    sketch = Sketch(graph, names, steps, notes, edge_labels)
+    sketch = Sketch(graph, names, _sweep(graph, show, wrt, gradient), edge_labels)
     boxes = [g for g in groups if not expand and _collapsible(g)]
     sketch.arrange(boxes, [g for g in groups if g not in boxes])
+    # Steps count the tensors drawn, not those a box hides: 1, 2, 3 down the picture.
+    kept = sorted((step, key) for key, step in sketch.steps.items() if key not in sketch.hidden)
+    sketch.steps = {key: i for i, (_, key) in enumerate(kept, 1)}
     sketch.trace()
     if max_nodes is not None and len(sketch.nodes) > max_nodes:
         sketch.fold(max_nodes)
-    if rankdir is None:
-        rankdir = "LR" if len(sketch.nodes) <= WIDE else "TB"
-    return sketch.picture(rankdir)
+    return sketch
+
+
+def default_rankdir(sketch):
+    """Left to right for small graphs; top to bottom for big ones, and for models, which then
+    read layer after layer like their code."""
+    return "LR" if len(sketch.nodes) <= WIDE and not sketch.box_of else "TB"
 
 
 def to_dot(y, **options):
@@ -82,12 +100,15 @@ class Sketch:
     where a label may be a function, called only for edges that survive folding.
     """
 
-    def __init__(self, graph, names, steps, notes, edge_labels):
-        self.graph, self.names, self.steps, self.notes = graph, names, steps, notes
-        self.edge_labels = edge_labels
+    def __init__(self, graph, names, sweep, edge_labels):
+        self.graph, self.names, self.edge_labels = graph, names, edge_labels
+        self.show, self.steps, self.values, self.reached = sweep
+        # The messages each tensor sums: reverse, on its outgoing edges; forward, incoming.
+        self.parts = {}
         self.number = graph.number
         self.nodes, self.edges = [], []
         self.box_of, self.hidden, self.cluster_of, self.clusters = {}, set(), {}, []
+        self.arg_names = {}  # id(constant) -> "input" / "target", for data passed to a call
 
     def arrange(self, boxes, clusters):
         """Module calls drawn as one box each hide their inner tensors (and the parameters only
@@ -100,10 +121,18 @@ class Sketch:
 
         for g in boxes:
             members = {id(t) for t in g.members}
+            args = {id(a) for a in g.args}
+            for i, a in enumerate(g.args):  # data passed to a call: the input, a loss's target
+                self.arg_names.setdefault(
+                    id(a), "target" if i == 1 and g.kind.endswith("Loss") else "input")
             for t in g.members:
                 self.box_of[id(t)] = g
                 if id(t) not in roots and only_used_in(t, members):
                     self.hidden.add(id(t))
+                # The call's own constants (masks, im2col windows, index arrays) stay inside.
+                if g.module is not None:
+                    self.hidden.update(id(x) for x in t.grad_fn.inputs if is_constant(x)
+                                       and id(x) not in args and only_used_in(x, members))
             self.hidden.update(id(p) for p in g.params if only_used_in(p, members))
         self.clusters = clusters
         for i, g in enumerate(clusters):
@@ -121,7 +150,7 @@ class Sketch:
                 if t is group.members[-1]:
                     self.box(group)
             elif t.grad_fn is None:
-                if id(t) not in self.hidden:
+                if id(t) not in self.hidden and not _per_use(t):
                     self.tensor(t)
             else:
                 self.op(t)
@@ -130,13 +159,14 @@ class Sketch:
         k = self.number[id(t)]
         if is_constant(t):
             small = not t.name and t._data.size <= SMALL and t._data.dtype.kind in "iufb"
-            label = value("", t._data)[3:] if small else value(t.name or "const", t._data)
+            word = t.name or self.arg_names.get(id(t), "const")
+            label = value("", t._data)[3:] if small else value(word, t._data)
             self.nodes.append((f"t{k}", label, CONST, self.cluster_of.get(id(t))))
             return
         head = title(t, k, self.names)
         if id(t) in self.steps:
             head = f"[{self.steps[id(t)]}] {head}"
-        label = value(head, t._data) + (f"\\n{self.notes[id(t)]}" if id(t) in self.notes else "")
+        label = functools.partial(self._tensor_label, t, head)
         style = (ROOT if any(t is r for r in self.graph.roots) else
                  LEAF if t.grad_fn is None else {})
         self.nodes.append((f"t{k}", label, style, self.cluster_of.get(id(t))))
@@ -151,9 +181,14 @@ class Sketch:
         for slot, x in enumerate(op.inputs):
             label = None if any(stale) else functools.partial(
                 derivatives.op_derivative, op, t, slot)
-            self.edge(x, f"op{k}", label, stale[slot])
+            meta = {"out": t, "local": label}
+            if label is not None and not is_constant(x):
+                label = self.carry(meta, x, t, functools.partial(
+                    messages.reverse_op if self.show == "reverse" else messages.forward_op,
+                    op, t, slot))
+            self.edge(x, f"op{k}", label, stale[slot], meta)
         self.tensor(t)
-        self.edges.append((f"op{k}", f"t{k}", None, {}))
+        self.edges.append((f"op{k}", f"t{k}", None, {}, {"out": t}))
 
     def box(self, group):
         """One module call as one node, its parameters listed inside, its outputs after it; the
@@ -164,8 +199,13 @@ class Sketch:
             if id(p) in self.hidden:
                 name = self.names[id(p)]
                 short = name.removeprefix(group.path + ".") if group.path else name
-                extra = f", {self.notes[id(p)]}" if id(p) in self.notes else ""
+                extra = f", {self.note(p)}" if id(p) in self.values else ""
                 lines.append(f"{short} {shape(p.shape)}{extra}")
+        for i, a in enumerate(group.args):  # an argument no op reads: the image under im2col
+            if id(a) not in self.number:
+                word = self.arg_names.get(id(a), "input")
+                self.nodes.append((f"m{k}a{i}", value(a.name or word, a._data), CONST, None))
+                self.edges.append((f"m{k}a{i}", f"m{k}", None, QUIET, {}))
         self.nodes.append((f"m{k}", "\\n".join(lines), BOX, None))
         members = {id(t) for t in group.members}
         outputs = [t for t in group.members if id(t) not in self.hidden]
@@ -176,46 +216,107 @@ class Sketch:
                 if id(x) not in members and id(x) not in self.hidden:
                     inputs.setdefault(id(x), x)
         for x in inputs.values():
-            label = None
+            label, meta = None, {"out": outputs[-1]}
             if len(outputs) == 1 and not stale:
-                label = functools.partial(
-                    derivatives.chain_derivative, group.members, x, outputs[0])
-            self.edge(x, f"m{k}", label)
+                out = outputs[0]
+                label = functools.partial(derivatives.chain_derivative, group.members, x, out)
+                if group.kind in FORMULAS and x is group.args[0]:
+                    label = functools.partial(_with_formula, group, label)
+                meta["local"] = label
+                if not is_constant(x):
+                    label = self.carry(meta, x, out, functools.partial(
+                        messages.reverse_chain, out, x) if self.show == "reverse" else
+                        functools.partial(messages.forward_chain, group.members, x, out))
+            self.edge(x, f"m{k}", label, meta=meta)
         for t in outputs:
             self.tensor(t)
-            self.edges.append((f"m{k}", f"t{self.number[id(t)]}", None, {}))
+            self.edges.append((f"m{k}", f"t{self.number[id(t)]}", None, {}, {"out": t}))
 
-    def edge(self, x, target, label, stale=False):
-        source = f"t{self.number[id(x)]}"
-        if stale:
-            self.edges.append((source, target, STALE_LABEL, STALE))
-        elif is_constant(x):
-            self.edges.append((source, target, None, QUIET))
+    def carry(self, meta, x, out, rule):
+        """The label of the edge x -> (op making out) in a sweep: the local derivative, and
+        the message the edge carries, computed now so that the node sums can use it."""
+        local = meta["local"]
+        if self.show == "reverse":
+            upstream, into = self.values.get(id(out)), x
+            live = upstream is not None and x.requires_grad
+        elif self.show == "forward":
+            upstream, into = self.reached.get(id(x)), out
+            live = upstream is not None
         else:
-            self.edges.append((source, target, label if self.edge_labels else None, {}))
+            return local
+        if not live:
+            return local
+        message = rule(upstream)
+        if message is None:
+            return local
+        self.parts.setdefault(id(into), []).append(message)
+        meta.update(upstream=upstream, message=message, into=into)
+        return lambda: messages.edge_text(local(), upstream, message)
+
+    def note(self, t):
+        """`adjoint 2 + 3 = 5`: the sweep's value at t, as the sum of the messages making it."""
+        word = {"reverse": "adjoint", "forward": "tangent"}.get(self.show, "grad")
+        return messages.sum_text(word, self.parts.get(id(t), []), self.values[id(t)])
+
+    def _tensor_label(self, t, head):
+        return value(head, t._data) + (f"\\n{self.note(t)}" if id(t) in self.values else "")
+
+    def edge(self, x, target, label, stale=False, meta=None):
+        source = f"t{self.number[id(x)]}"
+        if _per_use(x):  # a Python constant: a small node for each use, next to its op
+            source = f"{target}c{sum(1 for e in self.edges if e[1] == target)}"
+            small = value("", x._data)[3:]
+            self.nodes.append((source, small, CONST, self.cluster_of.get(id(x))))
+        if stale:
+            self.edges.append((source, target, STALE_LABEL, STALE, {}))
+        elif is_constant(x):
+            self.edges.append((source, target, None, QUIET, {}))
+        else:
+            self.edges.append((source, target, label if self.edge_labels else None, {}, meta))
 
     def fold(self, max_nodes):
-        """Keep the max_nodes - 1 nodes nearest the output; one note stands for the rest."""
-        cut = len(self.nodes) - (max_nodes - 1)
-        folded = {n[0] for n in self.nodes[:cut]}
-        note = (f"⋯ {cut} nodes folded\\n(the ones nearest the inputs)\\n"
-                f"draw(..., max_nodes=None) shows all")
-        self.nodes = [("folded", note, NOTE, None)] + self.nodes[cut:]
-        edges, reached = [], set()
-        for source, target, label, attrs in self.edges:
-            if target in folded:
+        """Keep both ends, a third of max_nodes from the inputs and the rest nearest the output;
+        one note stands for the middle and says which ops it holds."""
+        head = max(1, (max_nodes - 1) // 3)
+        tail = max_nodes - 1 - head
+        middle = self.nodes[head:len(self.nodes) - tail]
+        folded = {n[0] for n in middle}
+        ops = collections.Counter(n[1].split("\\n")[0] for n in middle
+                                  if re.fullmatch(r"op\d+|m\d+", n[0]))
+        kinds = ", ".join(f"{count} × {name}" for name, count in ops.most_common(3))
+        more = ", …" if len(ops) > 3 else ""
+        note = (f"⋯ {len(middle)} nodes folded ⋯\\n{kinds}{more}\\n"
+                "draw(..., max_nodes=None) shows all")
+        self.nodes = self.nodes[:head] + [("folded", note, NOTE, None)] + self.nodes[-tail:]
+        edges, seen = [], set()
+        for edge in self.edges:
+            source, target = edge[:2]
+            if source in folded and target in folded:
                 continue
-            if source in folded:
-                if target not in reached:
-                    reached.add(target)
-                    edges.append(("folded", target, None, QUIET))
+            if source in folded or target in folded:
+                pair = ("folded" if source in folded else source,
+                        "folded" if target in folded else target)
+                if pair not in seen:
+                    seen.add(pair)
+                    edges.append((*pair, None, QUIET, {}))
                 continue
-            edges.append((source, target, label, attrs))
+            edges.append(edge)
         self.edges = edges
 
-    def picture(self, rankdir):
+    def picture(self, rankdir, ids=False):
         picture = picture_class()(
             "autograd", graph_attr=dict(GRAPH, rankdir=rankdir), node_attr=NODE, edge_attr=EDGE)
+        self.nodes = [(n, label() if callable(label) else label, attrs, cluster)
+                      for n, label, attrs, cluster in self.nodes]
+        edges = [(source, target, label() if callable(label) else label,
+                  dict(attrs, id=f"e{i}") if ids else attrs)
+                 for i, (source, target, label, attrs, _) in enumerate(self.edges)]
+        if any(label and label.startswith(("J ", "diag ", "‖")) or "\\n‖" in (label or "")
+               or "\\nJ" in (label or "") for *_, label, _ in edges):
+            picture.node("legend", messages.LEGEND, **NOTE, fontsize="9")
+        if ids:
+            self.nodes = [(n, label, dict(attrs, id=f"n-{n}"), cluster)
+                          for n, label, attrs, cluster in self.nodes]
         for node_id, label, attrs, cluster in self.nodes:
             if cluster is None:
                 picture.node(node_id, label, **attrs)
@@ -226,8 +327,7 @@ class Sketch:
                     sub.attr(label=group.label, **CLUSTER)
                     for node_id, label, attrs, _ in inside:
                         sub.node(node_id, label, **attrs)
-        for source, target, label, attrs in self.edges:
-            text = label() if callable(label) else label
+        for source, target, text, attrs in edges:
             if text is None:
                 picture.edge(source, target, **attrs)
             else:
@@ -235,19 +335,33 @@ class Sketch:
         return picture
 
 
-def _sweep_notes(graph, show, wrt, gradient):
-    """Step numbers and the extra line (grad, adjoint or tangent) of each tensor's node."""
+def _per_use(t):
+    """A Python constant (an unnamed 0-d constant, cached and shared by every op that uses the
+    same number): drawn once per use, since one node wired to every use tangles the layout."""
+    return is_constant(t) and not t.name and t._data.ndim == 0
+
+
+def _with_formula(group, local):
+    """A loss whose gradient has a name in every course: (softmax − onehot) / N."""
+    formula = FORMULAS[group.kind]
+    if getattr(group.module, "reduction", None) == "mean":
+        formula = f"({formula}) / N"
+    return f"{formula}\\n{local()}"
+
+
+def _sweep(graph, show, wrt, gradient):
+    """(show, step numbers, {id: the array each node writes}, {id: tangent} where forward mode
+    reaches): adjoints by ag.grad, tangents by the ops' jvp rules, else the grads computed."""
     moving = [t for t in graph.tensors if not is_constant(t)]
     if show == "reverse":
         found = derivatives.adjoints(graph.roots, graph.tensors, gradient, "draw(show='reverse')")
         steps = {id(t): i for i, t in enumerate(reversed(moving), 1)}
-        return steps, {key: f"adjoint {brief(a)}" for key, a in found.items()}
+        return show, steps, found, {}
     if show == "forward":
-        found = derivatives.sweep_tangents(graph.tensors, _seeds(graph, wrt))
+        reached = derivatives.sweep_tangents(graph.tensors, _seeds(graph, wrt))
         steps = {id(t): i for i, t in enumerate(moving, 1)}
-        return steps, {id(t): f"tangent {brief(found.get(id(t), np.zeros(t.shape)))}"
-                       for t in moving}
-    return {}, {id(t): f"grad {brief(t.grad._data)}" for t in moving if t.grad is not None}
+        return show, steps, {id(t): reached.get(id(t), np.zeros(t.shape)) for t in moving}, reached
+    return show, {}, {id(t): t.grad._data for t in moving if t.grad is not None}, {}
 
 
 def _seeds(graph, wrt):

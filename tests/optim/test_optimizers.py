@@ -20,10 +20,11 @@ GRADS = [np.array([1.0, -2.0, 0.5, 3.0]),
 
 
 # --- the documented algorithms, by hand --------------------------------------------------
-def sgd_ref(p, grads, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+def sgd_ref(p, grads, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False,
+            maximize=False):
     out, b = [], None
     for t, g in enumerate(grads, start=1):
-        g = g + weight_decay * p
+        g = (-g if maximize else g) + weight_decay * p
         if momentum != 0:
             b = g if t == 1 else momentum * b + (1 - dampening) * g
             g = g + momentum * b if nesterov else b
@@ -33,11 +34,11 @@ def sgd_ref(p, grads, lr, momentum=0.0, dampening=0.0, weight_decay=0.0, nestero
 
 
 def adagrad_ref(p, grads, lr=0.01, lr_decay=0.0, weight_decay=0.0,
-                initial_accumulator_value=0.0, eps=1e-10):
+                initial_accumulator_value=0.0, eps=1e-10, maximize=False):
     out, s = [], np.full_like(p, initial_accumulator_value)
     for t, g in enumerate(grads, start=1):
         clr = lr / (1 + (t - 1) * lr_decay)
-        g = g + weight_decay * p
+        g = (-g if maximize else g) + weight_decay * p
         s = s + g**2
         p = p - clr * g / (np.sqrt(s) + eps)
         out.append(p)
@@ -45,11 +46,11 @@ def adagrad_ref(p, grads, lr=0.01, lr_decay=0.0, weight_decay=0.0,
 
 
 def rmsprop_ref(p, grads, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
-                centered=False):
+                centered=False, maximize=False):
     out = []
     v, g_ave, b = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
     for g in grads:
-        g = g + weight_decay * p
+        g = (-g if maximize else g) + weight_decay * p
         v = alpha * v + (1 - alpha) * g**2
         v_tilde = v
         if centered:
@@ -65,10 +66,11 @@ def rmsprop_ref(p, grads, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momen
 
 
 def adam_ref(p, grads, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-             amsgrad=False, decoupled=False):
+             amsgrad=False, decoupled=False, maximize=False):
     (b1, b2), out = betas, []
     m, v, v_max = np.zeros_like(p), np.zeros_like(p), np.zeros_like(p)
     for t, g in enumerate(grads, start=1):
+        g = -g if maximize else g
         if decoupled:
             p = p - lr * weight_decay * p
         else:
@@ -90,6 +92,18 @@ def adamw_ref(p, grads, weight_decay=0.01, **kwargs):
     return adam_ref(p, grads, weight_decay=weight_decay, decoupled=True, **kwargs)
 
 
+def adadelta_ref(p, grads, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False):
+    out, v, u = [], np.zeros_like(p), np.zeros_like(p)
+    for g in grads:
+        g = (-g if maximize else g) + weight_decay * p
+        v = rho * v + (1 - rho) * g**2
+        delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
+        u = rho * u + (1 - rho) * delta**2
+        p = p - lr * delta
+        out.append(p)
+    return out
+
+
 CASES = [
     pytest.param(optim.SGD, dict(lr=0.1), sgd_ref, id="sgd"),
     pytest.param(optim.SGD, dict(lr=0.1, momentum=0.9), sgd_ref, id="sgd-momentum"),
@@ -100,12 +114,15 @@ CASES = [
     pytest.param(optim.SGD, dict(lr=0.1, weight_decay=0.1), sgd_ref, id="sgd-weight_decay"),
     pytest.param(optim.SGD, dict(lr=0.05, momentum=0.8, weight_decay=0.1, nesterov=True),
                  sgd_ref, id="sgd-nesterov-weight_decay"),
+    pytest.param(optim.SGD, dict(lr=0.1, momentum=0.9, weight_decay=0.1, maximize=True),
+                 sgd_ref, id="sgd-maximize"),
     pytest.param(optim.Adagrad, dict(), adagrad_ref, id="adagrad"),
     pytest.param(optim.Adagrad, dict(lr=0.1, lr_decay=0.5), adagrad_ref, id="adagrad-lr_decay"),
     pytest.param(optim.Adagrad, dict(weight_decay=0.1), adagrad_ref, id="adagrad-weight_decay"),
     pytest.param(optim.Adagrad, dict(initial_accumulator_value=0.5), adagrad_ref,
                  id="adagrad-initial_accumulator_value"),
     pytest.param(optim.Adagrad, dict(eps=0.1), adagrad_ref, id="adagrad-eps"),
+    pytest.param(optim.Adagrad, dict(maximize=True), adagrad_ref, id="adagrad-maximize"),
     pytest.param(optim.RMSprop, dict(), rmsprop_ref, id="rmsprop"),
     pytest.param(optim.RMSprop, dict(alpha=0.5), rmsprop_ref, id="rmsprop-alpha"),
     pytest.param(optim.RMSprop, dict(momentum=0.9), rmsprop_ref, id="rmsprop-momentum"),
@@ -113,6 +130,8 @@ CASES = [
     pytest.param(optim.RMSprop, dict(centered=True, momentum=0.9), rmsprop_ref,
                  id="rmsprop-centered-momentum"),
     pytest.param(optim.RMSprop, dict(weight_decay=0.1), rmsprop_ref, id="rmsprop-weight_decay"),
+    pytest.param(optim.RMSprop, dict(momentum=0.9, maximize=True), rmsprop_ref,
+                 id="rmsprop-maximize"),
     pytest.param(optim.Adam, dict(), adam_ref, id="adam"),
     pytest.param(optim.Adam, dict(lr=0.1, betas=(0.8, 0.9)), adam_ref, id="adam-betas"),
     pytest.param(optim.Adam, dict(weight_decay=0.1), adam_ref, id="adam-weight_decay"),
@@ -122,7 +141,15 @@ CASES = [
     pytest.param(optim.AdamW, dict(), adamw_ref, id="adamw"),
     pytest.param(optim.AdamW, dict(weight_decay=0), adamw_ref, id="adamw-no-decay"),
     pytest.param(optim.AdamW, dict(lr=0.1, weight_decay=0.5), adamw_ref, id="adamw-lr-decay"),
+    pytest.param(optim.Adam, dict(amsgrad=True, maximize=True), adam_ref, id="adam-maximize"),
     pytest.param(optim.AdamW, dict(amsgrad=True), adamw_ref, id="adamw-amsgrad"),
+    pytest.param(optim.AdamW, dict(maximize=True), adamw_ref, id="adamw-maximize"),
+    pytest.param(optim.Adadelta, dict(), adadelta_ref, id="adadelta"),
+    pytest.param(optim.Adadelta, dict(lr=0.5, rho=0.5, eps=1e-3), adadelta_ref,
+                 id="adadelta-lr-rho-eps"),
+    pytest.param(optim.Adadelta, dict(weight_decay=0.1), adadelta_ref,
+                 id="adadelta-weight_decay"),
+    pytest.param(optim.Adadelta, dict(maximize=True), adadelta_ref, id="adadelta-maximize"),
 ]
 
 
@@ -200,6 +227,12 @@ BY_HAND = [
     (optim.Adam, dict(lr=0.1, eps=0.0, betas=(0.5, 0.5)), 1.0, [-3], [1.1]),
     # AdamW: shrink first, 1·(1 − 0.1·0.5) = 0.95, then the Adam step 0.1
     (optim.AdamW, dict(lr=0.1, eps=0.0, weight_decay=0.5), 1.0, [2], [0.85]),
+    # Adadelta, ρ = 0.5, ε = 1: v = 0.5·4 = 2, Δ = √1/√3·2; u = 0.5·4/3 = 2/3
+    #   then v = 1 + 2 = 3, Δ = √(5/3)/√4·2 = √(5/3)
+    (optim.Adadelta, dict(rho=0.5, eps=1.0), 1.0, [2, 2],
+     [1 - 2 / np.sqrt(3), 1 - 2 / np.sqrt(3) - np.sqrt(5 / 3)]),
+    # maximize climbs: the step is +lr·g
+    (optim.SGD, dict(lr=0.1, maximize=True), 1.0, [2, 2], [1.2, 1.4]),
 ]
 
 
@@ -303,18 +336,18 @@ def test_a_fresh_optimizer_loaded_mid_run_continues_bit_for_bit(cls, kwargs, ref
     opt = cls([p], **kwargs)
     run_steps(opt, p, grads[:2])
     saved = opt.state_dict()
-    snapshot = {k: np.copy(v) for k, v in saved["state"][0].items()}
+    snapshot = {k: np.copy(v) for k, v in saved["state"].get(0, {}).items()}
 
     q = make_param(p.numpy().copy())
     resumed = cls([q], **dict(kwargs, lr=0.123))  # hyperparameters come back from the dict too
     resumed.load_state_dict(saved)
-    for value in saved["state"][0].values():  # the loaded state must not alias the source
+    for value in saved["state"].get(0, {}).values():  # the loaded state must not alias the source
         if isinstance(value, np.ndarray):
             value[...] = np.nan
     np.testing.assert_array_equal(run_steps(opt, p, grads[2:]), run_steps(resumed, q, grads[2:]))
     assert resumed.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
 
-    later = opt.state_dict()["state"][0]  # and taking a snapshot copies
+    later = opt.state_dict()["state"].get(0, {})  # and taking a snapshot copies
     for key, value in snapshot.items():
         if isinstance(value, np.ndarray) and key != "step":
             assert not np.array_equal(later[key], value), f"state[{key!r}] did not move"
@@ -384,6 +417,10 @@ BAD_OPTIONS = [
     (optim.Adam, dict(betas=0.9), TypeError, r"Adam: betas must be a pair \(beta1, beta2\)"),
     (optim.AdamW, dict(betas=(0.9, 1.5)), ValueError, r"AdamW: invalid betas\[1\]=1\.5"),
     (optim.AdamW, dict(weight_decay=-0.01), ValueError, r"AdamW: invalid weight_decay=-0\.01"),
+    (optim.Adadelta, dict(rho=1.5), ValueError, r"Adadelta: invalid rho=1\.5, expected a value "
+                                                 r"in \[0, 1\]"),
+    (optim.Adadelta, dict(lr=-1), ValueError, "Adadelta: invalid lr=-1"),
+    (optim.Adadelta, dict(eps=-1), ValueError, "Adadelta: invalid eps=-1"),
 ]
 
 

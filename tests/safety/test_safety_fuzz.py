@@ -70,9 +70,10 @@ BINARY = {
 
 def _max_gap(data, axis):
     """The smallest gap between the largest and second largest entry of each reduced group."""
-    axes = tuple(range(data.ndim)) if axis is None else axis
     if data.ndim == 0:
         return np.inf
+    axes = range(data.ndim) if axis is None else [a % data.ndim for a in np.atleast_1d(axis)]
+    axes = list(axes)
     rest = [i for i in range(data.ndim) if i not in axes]
     groups = np.transpose(data, rest + list(axes)).reshape(
         int(np.prod([data.shape[i] for i in rest])), -1)

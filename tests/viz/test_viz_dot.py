@@ -35,9 +35,9 @@ def test_lesson_graph_has_a_node_per_tensor_and_op_and_an_edge_per_use():
     *_, e = lesson_graph()
     nodes, edges = parse(ag.viz.to_dot(e))
     # tensors a, b, c, the constant 1, d, e; ops +, +, *
-    assert sorted(nodes) == ["op3", "op5", "op6", "t1", "t2", "t3", "t4", "t5", "t6"]
+    assert sorted(nodes) == ["op3", "op5", "op5c1", "op6", "t1", "t2", "t3", "t5", "t6"]
     assert len(edges) == 9
-    assert nodes["t1"] == "a = 2" and nodes["t6"] == "e = 6" and nodes["t4"] == "1"
+    assert nodes["t1"] == "a = 2" and nodes["t6"] == "e = 6" and nodes["op5c1"] == "1"
     assert [nodes[k] for k in ("op3", "op5", "op6")] == ["+", "+", "*"]
 
 
@@ -50,7 +50,7 @@ def test_edge_labels_are_the_local_derivatives_worked_by_hand():
     assert labels[("t1", "op3")] == "1"  # ∂c/∂a
     assert labels[("t2", "op3")] == "1"  # ∂c/∂b
     assert labels[("t2", "op5")] == "1"  # ∂d/∂b
-    assert labels[("t4", "op5")] is None  # the constant 1 gets no gradient, so no label
+    assert labels[("op5c1", "op5")] is None  # the constant 1 gets no gradient, so no label
     assert labels[("op6", "t6")] is None
 
 
@@ -147,9 +147,44 @@ def test_reverse_order_and_adjoints():
     assert nodes["t6"] == "[1] e = 6\\nadjoint 1"
     assert nodes["t5"] == "[2] d = 2\\nadjoint 3"
     assert nodes["t3"] == "[3] c = 3\\nadjoint 2"
-    assert nodes["t2"] == "[4] b = 1\\nadjoint 5"
+    assert nodes["t2"] == "[4] b = 1\\nadjoint 2 + 3 = 5"  # b's two messages, summed
     assert nodes["t1"] == "[5] a = 2\\nadjoint 2"
     assert e.grad_fn.inputs is not None  # drawing the reverse pass keeps the graph
+
+
+def test_reverse_edges_carry_local_times_upstream_equals_message():
+    *_, e = lesson_graph()
+    _, edges = parse(ag.viz.to_dot(e, show="reverse"))
+    labels = {(src, dst): label for src, dst, label in edges}
+    assert labels[("t3", "op6")] == "2 × 1 = 2"  # ∂e/∂c = d = 2, ē = 1
+    assert labels[("t5", "op6")] == "3 × 1 = 3"
+    assert labels[("t2", "op3")] == "1 × 2 = 2"  # b's message through c
+    assert labels[("t2", "op5")] == "1 × 3 = 3"  # ... and through d: 2 + 3 = 5
+    assert labels[("t1", "op3")] == "1 × 2 = 2"
+
+
+def test_forward_edges_carry_local_times_tangent_and_the_output_sums_them():
+    a, b, c, d, e = lesson_graph()
+    nodes, edges = parse(ag.viz.to_dot(e, show="forward", wrt=b))
+    labels = {(src, dst): label for src, dst, label in edges}
+    assert labels[("t3", "op6")] == "2 × 1 = 2" and labels[("t5", "op6")] == "3 × 1 = 3"
+    assert labels[("t1", "op3")] == "1"  # a's tangent is zero: no message, the derivative only
+    assert nodes["t6"] == "[5] e = 6\\ntangent 2 + 3 = 5"
+
+
+def test_tensor_messages_sum_to_the_adjoint_and_a_legend_explains_them():
+    x = Tensor(np.array([1.0, -2.0, 3.0]), requires_grad=True, name="x")
+    W = Tensor(np.arange(6.0).reshape(2, 3) / 10, requires_grad=True, name="W")
+    h = (W @ x).tanh()
+    y = (h * h).sum() + (x * x).sum()
+    nodes, edges = parse(ag.viz.to_dot(y, show="reverse"))
+    x_node = next(v for v in nodes.values() if v.startswith("[") and " x = " in v)
+    assert "adjoint = sum of 3 messages" in x_node  # W @ x and both uses in x * x
+    y.backward()
+    assert x_node.endswith(f"[{', '.join(f'{v:.4g}' for v in x.grad.numpy())}]")
+    assert "legend" in nodes and "J out←in" in nodes["legend"] and "‖J‖" in nodes["legend"]
+    assert any(label and label.startswith("J (2,)←(3,)") and "\\n× " in label
+               for *_, label in edges)
 
 
 def test_reverse_needs_a_seed_for_a_non_scalar_output():
@@ -168,9 +203,9 @@ def test_forward_order_and_tangents_match_jvp():
     assert nodes["t3"] == "[3] c = 3\\ntangent 1"
     assert nodes["t5"] == "[4] d = 2\\ntangent 1"
     _, tangent = ag.jvp(lambda a, b: (a + b) * (b + 1), (a, b), (0.0, 1.0))
-    assert nodes["t6"] == f"[5] e = 6\\ntangent {tangent.item():.4g}"
+    assert nodes["t6"] == f"[5] e = 6\\ntangent 2 + 3 = {tangent.item():.4g}"
     nodes, _ = parse(ag.viz.to_dot(e, show="forward", wrt={a: 1.0, b: 1.0}))
-    assert nodes["t6"].endswith("tangent 7")
+    assert nodes["t6"].endswith("= 7")
     with pytest.raises(ValueError, match="wrt"):
         ag.viz.draw(e, show="forward")  # two inputs: which direction?
     assert a.tangent is None and b.tangent is None  # the sweep leaves no tangent behind
@@ -188,16 +223,17 @@ def test_same_dot_twice_and_for_two_identical_graphs():
     assert ag.viz.to_dot((x @ x).tanh().sum()) == ag.viz.to_dot((x @ x).tanh().sum())
 
 
-def test_max_nodes_folds_the_nodes_nearest_the_inputs_into_a_note():
+def test_max_nodes_folds_the_middle_and_keeps_both_ends():
     x = scalar(0.1, "x")
     y = x
     for _ in range(30):
         y = y.sin()
     nodes, edges = parse(ag.viz.to_dot(y, max_nodes=10))
     assert len(nodes) == 10
-    assert nodes["folded"].startswith("⋯ 52 nodes folded")  # 61 nodes, 9 kept
-    assert "t31" in nodes and "t1" not in nodes  # the output is kept, the input folded
+    assert nodes["folded"].startswith("⋯ 52 nodes folded ⋯\\n26 × sin")  # 61 nodes, 9 kept
+    assert "t31" in nodes and nodes["t1"] == "x = 0.1"  # the output and the input x are kept
     assert sum(1 for s, _, _ in edges if s == "folded") == 1
+    assert sum(1 for _, t, _ in edges if t == "folded") == 1
     full, _ = parse(ag.viz.to_dot(y, max_nodes=None))
     assert len(full) == 61 and "folded" not in full
     with pytest.raises(ValueError, match="max_nodes"):

@@ -47,7 +47,8 @@ def setup():
 
 
 def boxes(dot):
-    return re.findall(r'\t(m\d+) \[label="([^"]*)"', dot)
+    return [(box, label.strip('"'))
+            for box, label in re.findall(r'\t(m\d+) \[label=("[^"]*"|\S+)', dot)]
 
 
 def test_each_module_call_is_one_box_with_its_parameters():
@@ -108,7 +109,16 @@ def test_real_nn_model():
     x = Tensor(rng.standard_normal((8, 6)).astype(np.float32))
     target = Tensor(rng.integers(0, 3, 8))
     loss = nn.CrossEntropyLoss()(model(x), target)
-    labels = [label.split("\\n")[0] for _, label in boxes(ag.viz.to_dot(loss, model=model))]
-    assert labels == ["0: Linear", "2: Linear"]
+    dot = ag.viz.to_dot(loss, model=model)
+    labels = [label.split("\\n")[0] for _, label in boxes(dot)]
+    # every call a box: the activation and the loss too
+    assert labels == ["0: Linear", "1: ReLU", "2: Linear", "CrossEntropyLoss"]
+    nodes = re.findall(r'\t(\w+) \[label=', dot)
+    # x and target, 4 boxes, their 4 outputs and the legend: nothing from inside a call
+    assert len(nodes) == 11
+    assert "getitem" not in dot and "log_softmax" not in dot and "* " not in dot
+    assert re.search(r'label="\(softmax − onehot\) / N\\nJ \(\)←\(8, 3\)', dot)
+    assert 'label="target\\n(8,)' in dot
+    assert 'label="input\\n(8, 6)' in dot  # the data batch, named by its place in the call
     dot = ag.viz.to_dot(loss, model=model, expand=True)
     assert "0.weight" in dot and "2.bias" in dot
