@@ -6,8 +6,10 @@ into the scalar uᵀf, so one reverse pass checks uᵀJ against every numeric co
 """
 
 import warnings
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .reverse import grad
 from .tensor import Tensor
@@ -17,7 +19,8 @@ class GradcheckError(AssertionError):
     """An analytic gradient disagrees with finite differences; the message says where."""
 
 
-def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
+def gradcheck(f: Callable[..., Tensor], inputs: Tensor | Sequence[Tensor | ArrayLike],
+              eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, seed: int = 0) -> bool:
     """True if every analytic gradient of `f` at `inputs` matches finite differences."""
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     xs = []

@@ -7,6 +7,7 @@ on every op, so they must cost next to nothing when left at their defaults.
 
 import contextlib
 import threading
+from collections.abc import Iterator
 
 
 class _State(threading.local):
@@ -18,12 +19,12 @@ class _State(threading.local):
 state = _State()
 
 
-def is_grad_enabled():
+def is_grad_enabled() -> bool:
     return state.grad_enabled
 
 
 @contextlib.contextmanager
-def set_grad_enabled(enabled):
+def set_grad_enabled(enabled: bool) -> Iterator[None]:
     """Turn recording on or off inside the block, restoring the previous setting after."""
     previous, state.grad_enabled = state.grad_enabled, bool(enabled)
     try:
@@ -32,12 +33,12 @@ def set_grad_enabled(enabled):
         state.grad_enabled = previous
 
 
-def no_grad():
+def no_grad() -> contextlib.AbstractContextManager[None]:
     """`with ag.no_grad():` runs ops without recording a graph (inference, optimizer steps)."""
     return set_grad_enabled(False)
 
 
-def enable_grad():
+def enable_grad() -> contextlib.AbstractContextManager[None]:
     return set_grad_enabled(True)
 
 
@@ -59,20 +60,20 @@ class detect_anomaly:
     when off, the engine pays one flag check per op.
     """
 
-    def __init__(self, enabled=True):
+    def __init__(self, enabled: bool = True) -> None:
         self.enabled = bool(enabled)
 
-    def __enter__(self):
+    def __enter__(self) -> "detect_anomaly":
         self.previous, state.anomaly = state.anomaly, self.enabled
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         state.anomaly = self.previous
 
 
-def set_detect_anomaly(enabled):
+def set_detect_anomaly(enabled: bool) -> None:
     state.anomaly = bool(enabled)
 
 
-def is_anomaly_enabled():
+def is_anomaly_enabled() -> bool:
     return state.anomaly
