@@ -171,7 +171,7 @@ The progress bar (plot extra) shows on a terminal; otherwise one line per epoch 
 """
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
     """The command line, with every flag explained (`chainrule-demo --help`)."""
     from autograd import __version__
 
@@ -205,7 +205,7 @@ def parser():
     return p
 
 
-def run(argv=None):
+def run(argv: list[str] | None = None) -> dict[str, dict[str, list[float]]]:
     """Parse the command line, train, write the outputs; returns each model's history."""
     args = parser().parse_args(argv)
     folder = output_folder(args)
@@ -231,7 +231,7 @@ def run(argv=None):
     return histories
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     """The console script: like `run`, but returns nothing (an exit status of 0)."""
     run(argv)
 
