@@ -146,3 +146,21 @@ def test_missing_onnx_package_is_said_plainly(monkeypatch):
     with pytest.raises(ImportError, match=r"needs the onnx package, an optional extra: pip "
                                           r"install 'chainrule\[onnx\]'"):
         ag.onnx.export(nn.Linear(2, 2), np.zeros((1, 2), np.float32))
+
+
+def test_more_engine_ops_map_faithfully(tmp_path):
+    mask = np.array([True, False, True, True, False, True])
+    b = ag.Tensor(np.linspace(-1.0, 1.0, 6).astype(np.float32))
+
+    def g(x):
+        y = ag.concatenate([x, -x], axis=1)                   # (N, 6)
+        y = ag.where(mask, y.abs().sqrt(), ag.clip(y, -0.5, 0.5)) + b
+        z = ag.logsumexp(y, axis=1, keepdims=True) - y.max(axis=1, keepdims=True)
+        w = ag.transpose(y[:, ::-2])                           # (3, N)
+        return ag.transpose(w)[:, 1] * z[:, 0] + y[:, 0].astype(np.float32) - ag.sin(y).sum(
+            axis=1) + ag.cos(y).min(axis=1) + ag.exp(ag.minimum(y, 0.0)).mean(axis=1)
+
+    proto = _check_both_batch_sizes(g, (3,), tmp_path / "g.onnx", rtol=1e-5, atol=1e-5)
+    types = {n.op_type for n in proto.graph.node}
+    assert {"Concat", "Where", "Abs", "Sqrt", "Clip", "ReduceLogSumExp", "ReduceMax",
+            "ReduceMin", "Transpose", "Slice", "Gather", "Sin", "Cos", "Min"} <= types

@@ -46,7 +46,7 @@ class Builder:
             return self._consts[key]
         name = self.fresh(hint)
         self.initializers.append(self.onnx.numpy_helper.from_array(
-            np.ascontiguousarray(array), name))
+            np.require(array, requirements="C"), name))  # 0-d stays 0-d
         if key is not None:
             self._consts[key] = name
         return name
