@@ -164,3 +164,23 @@ def test_more_engine_ops_map_faithfully(tmp_path):
     types = {n.op_type for n in proto.graph.node}
     assert {"Concat", "Where", "Abs", "Sqrt", "Clip", "ReduceLogSumExp", "ReduceMax",
             "ReduceMin", "Transpose", "Slice", "Gather", "Sin", "Cos", "Min"} <= types
+
+
+@pytest.mark.parametrize("kind", ["GRU", "LSTM", "RNN"])
+def test_recurrent_layers_export_unrolled_with_a_dynamic_batch(tmp_path, kind):
+    """The recurrent layers run as engine ops, so the export unrolls them over the example's
+    sequence length; the batch stays free, the zero initial state included."""
+    if not hasattr(nn, kind):
+        pytest.skip(f"nn.{kind} is not in this version")
+    nn.manual_seed(4)
+
+    class Last(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = getattr(nn, kind)(8, 16, num_layers=2, batch_first=True)
+            self.head = nn.Linear(16, 3)
+
+        def forward(self, x):                      # (N, L, 8)
+            return self.head(self.rnn(x)[0][:, -1])
+
+    _check_both_batch_sizes(Last(), (5, 8), tmp_path / f"{kind}.onnx", rtol=1e-4, atol=1e-5)

@@ -116,6 +116,20 @@ def _value_info(helper, name, t, dtype, dynamic):
     return helper.make_tensor_value_info(name, dtype, dims)
 
 
+def _constant(b, t, same, input_name):
+    """A leaf: an initializer, or, for a constant as big as the batch that holds one value
+    throughout (an RNN's zero initial state), that value expanded to the batch's shape."""
+    if len({u.shape for u in same}) == 1:
+        return b.leaf(t)
+    values = [np.unique(u._data) for u in same]
+    if not all(v.size == 1 and v[0] == values[0][0] for v in values):
+        raise ExportError("onnx.export: a constant's shape changes with the batch size "
+                          f"({[u.shape for u in same]}) and so do its values; export with "
+                          "dynamic_batch=False")
+    shape = b.shape([u.shape for u in same], "a constant", input_name)
+    return b.node("Expand", [b.const(values[0].reshape(()), "fill"), shape], "filled")
+
+
 def _second_example(array):
     """The example with one more row: the second batch size of the trace."""
     if array.ndim == 0:
@@ -166,11 +180,7 @@ def export(model: Callable[..., Any], example_input: Tensor | ArrayLike,
         if kind == "input":
             names[id(t)] = input_name
         elif kind == "leaf":
-            if len({u.shape for u in same}) != 1:
-                raise ExportError("onnx.export: a constant's shape changes with the batch "
-                                  f"size ({[u.shape for u in same]}); export with "
-                                  "dynamic_batch=False")
-            names[id(t)] = b.leaf(t)
+            names[id(t)] = _constant(b, t, same, input_name)
         elif id(t) in calls:
             module, rule, args, _ = calls[id(t)]
             site = Site([None], same, args, [names[id(a)] for a in args], input_name)

@@ -130,12 +130,16 @@ def _is_int(item):
 
 
 def _getitem(b, s):
-    """Basic indexing: the slices become one Slice, each integer a Gather (which drops its
-    axis); a single integer-array index becomes a Gather along its axis."""
+    """Basic indexing: `...` becomes full slices, the slices one Slice, each integer a Gather
+    (which drops its axis) and each None an Unsqueeze; a single integer-array index becomes a
+    Gather along its axis."""
     index = s.same("index")
-    index = index if isinstance(index, tuple) else (index,)
-    if all(_is_int(item) or isinstance(item, slice) for item in index):
-        return _basic_index(b, s.names[0], index)
+    index = _expand_ellipsis(index if isinstance(index, tuple) else (index,), s.args[0].ndim)
+    if all(_is_int(item) or isinstance(item, slice) or item is None for item in index):
+        name = _basic_index(b, s.names[0], tuple(i for i in index if i is not None))
+        kept = [i for i in index if not _is_int(i)]  # the output's axes, None ones included
+        new = [axis for axis, item in enumerate(kept) if item is None]
+        return b.node("Unsqueeze", [name, b.ints(new, "axes")]) if new else name
     arrays = [i for i, item in enumerate(index) if not isinstance(item, slice)]
     item = index[arrays[0]]
     if (len(arrays) == 1 and isinstance(item, np.ndarray) and item.dtype.kind in "iu"
@@ -144,6 +148,14 @@ def _getitem(b, s):
         return b.node("Gather", [s.names[0], positions], axis=arrays[0])
     raise ExportError(f"onnx.export: the index {index!r:.80} (None, ..., boolean masks or "
                       "several integer arrays) has no ONNX mapping here")
+
+
+def _expand_ellipsis(index, ndim):
+    if not any(item is Ellipsis for item in index):
+        return index
+    at = next(i for i, item in enumerate(index) if item is Ellipsis)
+    used = sum(1 for item in index if item is not None and item is not Ellipsis)
+    return index[:at] + (slice(None),) * (ndim - used) + index[at + 1:]
 
 
 def _basic_index(b, name, index):
