@@ -16,6 +16,7 @@ MLP_SIZES = (784, 512, 256, 10)
 MLP_BATCH = 256
 CNN_BATCH = 64
 SCALAR_POINTS = 100
+LSTM_BATCH, LSTM_STEPS, LSTM_INPUT, LSTM_HIDDEN = 32, 20, 32, 128
 L2_ALPHA = 1e-4
 MLP_FLOOR_RATIO_TARGET = 1.3
 CNN_TARGET_MS = 15.0
@@ -48,6 +49,12 @@ def _moons(rng, n=SCALAR_POINTS, noise=0.1):
                  np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
     X = (X + noise * rng.standard_normal((n, 2))).astype(np.float32)      # (N, 2)
     y = np.where(upper, 1.0, -1.0).astype(np.float32)[:, None]            # (N, 1)
+    return X, y
+
+
+def _lstm_data(rng):
+    X = rng.standard_normal((LSTM_STEPS, LSTM_BATCH, LSTM_INPUT), dtype=np.float32)  # (L, B, I)
+    y = rng.integers(0, 10, LSTM_BATCH)                                             # (B,) int64
     return X, y
 
 
@@ -110,6 +117,18 @@ def chainrule_scalar_steps(rng):
     return _chainrule_step(model, loss_of, lr=0.05)
 
 
+def chainrule_lstm_steps(rng):
+    import autograd as ag
+    import nn
+
+    X, y = _lstm_data(rng)
+    X, y = ag.Tensor(X), ag.Tensor(y)
+    lstm, head = nn.LSTM(LSTM_INPUT, LSTM_HIDDEN), nn.Linear(LSTM_HIDDEN, 10)
+    model = nn.ModuleList([lstm, head])
+    loss_fn = nn.CrossEntropyLoss()
+    return _chainrule_step(model, lambda m: loss_fn(head(lstm(X)[1][0][0]), y), lr=0.01)
+
+
 # --- PyTorch, the same models ---------------------------------------------------------------
 def _torch_step(torch, model, loss_of, lr):
     opt = torch.optim.SGD(model.parameters(), lr=lr)
@@ -157,6 +176,16 @@ def torch_scalar_steps(torch, rng):
         return torch.relu(1.0 - y * m(X)).mean() + L2_ALPHA * l2
 
     return _torch_step(torch, model, loss_of, lr=0.05)
+
+
+def torch_lstm_steps(torch, rng):
+    nn = torch.nn
+    X, y = _lstm_data(rng)
+    X, y = torch.from_numpy(X), torch.from_numpy(y)
+    lstm, head = nn.LSTM(LSTM_INPUT, LSTM_HIDDEN), nn.Linear(LSTM_HIDDEN, 10)
+    model = nn.ModuleList([lstm, head])
+    loss_fn = nn.CrossEntropyLoss()
+    return _torch_step(torch, model, lambda m: loss_fn(head(lstm(X)[1][0][0]), y), lr=0.01)
 
 
 # --- the floor: NumPy doing only the MLP's matrix products -----------------------------------
@@ -209,12 +238,14 @@ def measure(lib, quick):
         torch = load_torch()
         makers = {"mlp": lambda: torch_mlp_steps(torch, np.random.default_rng(0)),
                   "cnn": lambda: torch_cnn_steps(torch, np.random.default_rng(0)),
-                  "scalar": lambda: torch_scalar_steps(torch, np.random.default_rng(0))}
+                  "scalar": lambda: torch_scalar_steps(torch, np.random.default_rng(0)),
+                  "lstm": lambda: torch_lstm_steps(torch, np.random.default_rng(0))}
     else:
         makers = {"mlp": lambda: chainrule_mlp_steps(np.random.default_rng(0)),
                   "cnn": lambda: chainrule_cnn_steps(np.random.default_rng(0)),
-                  "scalar": lambda: chainrule_scalar_steps(np.random.default_rng(0))}
-    repeats = {"mlp": (10, 15), "cnn": (10, 15), "scalar": (100, 15)}
+                  "scalar": lambda: chainrule_scalar_steps(np.random.default_rng(0)),
+                  "lstm": lambda: chainrule_lstm_steps(np.random.default_rng(0))}
+    repeats = {"mlp": (10, 15), "cnn": (10, 15), "scalar": (100, 15), "lstm": (5, 11)}
     result = {"errors": errors}
     floor = numpy_mlp_gemms(np.random.default_rng(0))
     if lib == "chainrule":
@@ -259,4 +290,8 @@ def rows(ours, theirs):
             ("<", SCALAR_TARGET_MS), fmt="{:.3f}",
             note=f"{SCALAR_POINTS} 2-D points, ReLU, hinge loss + {L2_ALPHA:g}·Σp², SGD "
                  "(micrograd's demo)"),
+        Row("LSTM step", "ms", ours.get("lstm_ms"), theirs.get("lstm_ms"),
+            note=f"batch {LSTM_BATCH}, {LSTM_STEPS} steps of {LSTM_INPUT} features, hidden "
+                 f"{LSTM_HIDDEN}, last h_n into linear {LSTM_HIDDEN}→10; cross-entropy, SGD; "
+                 "backprop through time"),
     ]

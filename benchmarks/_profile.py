@@ -2,7 +2,7 @@
 
     python benchmarks/_profile.py perop [--sort tottime] [--top 25]
     python benchmarks/_profile.py mlp            # nn's MLP step (engine-only stand-in if no nn)
-    python benchmarks/_profile.py scalar | cnn
+    python benchmarks/_profile.py scalar | cnn | lstm
 
 cProfile adds a fixed cost to every Python call, so absolute times come out 2-3x the
 benchmark's; the ranking and the call counts are what to read.
@@ -75,13 +75,13 @@ def nn_steps(which):
         print("nn not importable: profiling an engine-only MLP step instead")
         return engine_mlp_steps(rng), 20
     make = {"mlp": _nn.chainrule_mlp_steps, "cnn": _nn.chainrule_cnn_steps,
-            "scalar": _nn.chainrule_scalar_steps}[which]
-    return make(rng), {"mlp": 20, "cnn": 20, "scalar": 300}[which]
+            "scalar": _nn.chainrule_scalar_steps, "lstm": _nn.chainrule_lstm_steps}[which]
+    return make(rng), {"mlp": 20, "cnn": 20, "scalar": 300, "lstm": 10}[which]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=["perop", "mlp", "cnn", "scalar"])
+    parser.add_argument("what", choices=["perop", "mlp", "cnn", "scalar", "lstm"])
     parser.add_argument("--sort", default="tottime", help="pstats sort key (tottime, cumtime)")
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()

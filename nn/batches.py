@@ -1,11 +1,11 @@
-"""Minibatches for training loops: `nn.batches(X, y, batch_size)` and a re-iterable
-`DataLoader`, shared by the training loops, tests and notebooks."""
+"""Minibatches for training loops: `nn.batches(X, y, batch_size)`, a one-call form of
+`nn.utils.data.DataLoader` (also reachable as `nn.DataLoader`) over the rows of X and y."""
 
 import numpy as np
 
 from autograd import Tensor
 
-from . import init
+from .utils.data import DataLoader, TensorDataset
 
 
 def _check(X, y, batch_size, name):
@@ -24,39 +24,17 @@ def batches(X, y=None, batch_size=32, shuffle=True, drop_last=False, seed=None, 
     """Yield (X_batch, y_batch) Tensors (or X_batch alone when y is None), batch_size rows each.
 
     Rows are shuffled when `shuffle`, by `rng` (a np.random.Generator), else by a generator
-    seeded with `seed`, else by nn.init's shared generator (see `nn.manual_seed`). The last,
+    seeded with `seed`, else by the shared generator (see `nn.manual_seed`). The last,
     smaller batch is dropped when `drop_last`. Arrays keep their dtype.
     """
     X, y = _check(X, y, batch_size, "batches")
-    n = len(X)
-    if shuffle:
-        if rng is None:
-            rng = init.default_generator() if seed is None else np.random.default_rng(seed)
-        order = rng.permutation(n)
-    else:
-        order = np.arange(n)
-    stop = n - n % batch_size if drop_last else n
-    for start in range(0, stop, batch_size):
-        rows = order[start:start + batch_size]
-        if y is None:
-            yield Tensor(X[rows])
-        else:
-            yield Tensor(X[rows]), Tensor(y[rows])
+    if rng is None and seed is not None:
+        rng = np.random.default_rng(seed)
+    dataset = TensorDataset(X) if y is None else TensorDataset(X, y)
+    loader = DataLoader(dataset, int(batch_size), shuffle=shuffle, drop_last=drop_last,
+                        generator=rng if shuffle else None)
+    for batch in loader:
+        yield batch[0] if y is None else tuple(batch)
 
 
-class DataLoader:
-    """Re-iterable `batches`: each `for` over it is one epoch, reshuffled by its own generator
-    (seeded by `seed`, or nn.init's shared one). `len()` is the number of batches per epoch."""
-
-    def __init__(self, X, y=None, batch_size=32, shuffle=False, drop_last=False, seed=None):
-        self.X, self.y = _check(X, y, batch_size, "DataLoader")
-        self.batch_size, self.shuffle, self.drop_last = int(batch_size), shuffle, drop_last
-        self.rng = None if seed is None else np.random.default_rng(seed)
-
-    def __len__(self):
-        n = len(self.X)
-        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
-
-    def __iter__(self):
-        return batches(self.X, self.y, self.batch_size, self.shuffle, self.drop_last,
-                       rng=self.rng)
+__all__ = ["DataLoader", "batches"]

@@ -10,10 +10,11 @@ from collections import OrderedDict
 
 import numpy as np
 
-from autograd import ShapeError, Tensor, get_default_dtype
+from autograd import ShapeError, Tensor, get_default_dtype, no_grad
 
 from . import functional as F
 from . import init
+from .casting import check_device
 from .module import Module, Parameter
 
 
@@ -237,58 +238,6 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class BatchNorm1d(Module):
-    """Batch normalisation over the channels of (N, C) or (N, C, L) input.
-
-    y = (x - μ) / √(σ² + eps) · weight + bias. Training uses the batch's statistics and updates
-    `running_mean`/`running_var` (unbiased) with `momentum` (None: a cumulative average) and
-    counts `num_batches_tracked`; eval uses the running statistics.
-    """
-
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, *, bias=True):
-        super().__init__()
-        self.num_features = _count(num_features, "num_features", type(self).__name__)
-        self.eps, self.momentum = eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        dtype = get_default_dtype()
-        self.weight = Parameter(np.ones(num_features)) if affine else None
-        self.bias = Parameter(np.zeros(num_features)) if affine and bias else None
-        tracked = track_running_stats
-        self.register_buffer("running_mean", np.zeros(num_features, dtype) if tracked else None)
-        self.register_buffer("running_var", np.ones(num_features, dtype) if tracked else None)
-        self.register_buffer("num_batches_tracked",
-                             np.array(0, dtype=np.int64) if tracked else None)
-
-    def reset_running_stats(self):
-        if self.track_running_stats:
-            self.running_mean[...] = 0.0
-            self.running_var[...] = 1.0
-            self.num_batches_tracked[...] = 0
-
-    def forward(self, x):
-        x = x if isinstance(x, Tensor) else Tensor(x)
-        name = type(self).__name__
-        if x.ndim not in (2, 3):
-            raise ShapeError(f"{name}: expected 2D (N, C) or 3D (N, C, L) input, got shape "
-                             f"{x.shape}")
-        if x.shape[1] != self.num_features:
-            raise ShapeError(f"{name}: input of shape {x.shape} has {x.shape[1]} channels, "
-                             f"expected num_features={self.num_features}")
-        momentum = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked += 1
-            if self.momentum is None:
-                momentum = 1.0 / int(self.num_batches_tracked.item())
-        use_batch_stats = self.training or self.running_mean is None
-        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                            use_batch_stats, momentum, self.eps)
-
-    def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
-
-
 class LayerNorm(Module):
     """(x - mean) / √(var + eps) · weight + bias over the trailing `normalized_shape` axes."""
 
@@ -332,17 +281,105 @@ class Flatten(Module):
 
 class Embedding(Module):
     """A lookup table: integer indices (any shape) -> rows of weight (num_embeddings,
-    embedding_dim), initialised N(0, 1)."""
+    embedding_dim), initialised N(0, 1) with row `padding_idx` (if given) zeroed; that row
+    gets no gradient. See `F.embedding` for max_norm and scale_grad_by_freq."""
 
-    def __init__(self, num_embeddings, embedding_dim):
+    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
+                 norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
+                 _freeze=False, device=None, dtype=None):
         super().__init__()
         self.num_embeddings = _count(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = _count(embedding_dim, "embedding_dim", "Embedding")
-        self.weight = Parameter(np.zeros((self.num_embeddings, self.embedding_dim)))
+        if padding_idx is not None:
+            n = self.num_embeddings
+            if not -n <= padding_idx < n:
+                raise ValueError(f"Embedding: padding_idx {padding_idx} must be within "
+                                 f"num_embeddings ({n})")
+            padding_idx %= n
+        if sparse:
+            raise NotImplementedError("Embedding: sparse gradients are not supported")
+        check_device("Embedding", device)
+        self.padding_idx, self.max_norm, self.norm_type = padding_idx, max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is None:
+            dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+            self.weight = Parameter(np.zeros(shape, dtype), requires_grad=not _freeze)
+            self.reset_parameters()
+        else:
+            if tuple(_weight.shape) != shape:
+                raise ShapeError(f"Embedding: _weight of shape {tuple(_weight.shape)} does not "
+                                 f"match (num_embeddings, embedding_dim) = {shape}")
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
+
+    def reset_parameters(self):
         init.normal_(self.weight)
+        if self.padding_idx is not None:
+            with no_grad():
+                self.weight[self.padding_idx] = 0.0
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze=True, padding_idx=None, max_norm=None,
+                        norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+        """An Embedding holding `embeddings` (num_embeddings, dim) as its weight (not
+        re-initialised; the padding row is kept as given), frozen unless freeze=False."""
+        if embeddings.ndim != 2:
+            raise ShapeError(f"Embedding.from_pretrained: embeddings must be 2-dimensional, "
+                             f"got shape {tuple(embeddings.shape)}")
+        rows, dim = embeddings.shape
+        return cls(rows, dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
+                   _weight=embeddings, _freeze=freeze)
 
     def forward(self, input):
-        return F.embedding(input, self.weight)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self):
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        return text
+
+
+class Dropout2d(Dropout):
+    """Channel dropout: in training, zero each whole channel of (N, C, H, W) input with
+    probability p and scale the rest by 1/(1 - p); in eval mode, the identity."""
+
+    def forward(self, x):
+        return F.dropout2d(x, self.p, self.training)
+
+
+class Unflatten(Module):
+    """Split axis `dim` into `unflattened_size` (which may hold one -1):
+    Unflatten(1, (C, H, W)) turns (N, C·H·W) into (N, C, H, W)."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        if not isinstance(unflattened_size, (tuple, list)) or not all(
+                isinstance(n, (int, np.integer)) for n in unflattened_size):
+            raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got "
+                            f"{unflattened_size!r}")
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x):
+        x = x if isinstance(x, Tensor) else Tensor(x)
+        if not -x.ndim <= self.dim < x.ndim:
+            raise ShapeError(f"Unflatten: dim {self.dim} is out of range for a tensor of shape "
+                             f"{x.shape}")
+        axis = self.dim % x.ndim
+        known = int(np.prod([n for n in self.unflattened_size if n != -1]))
+        fits = (x.shape[axis] == known if -1 not in self.unflattened_size
+                else known and x.shape[axis] % known == 0)
+        if not fits:
+            raise ShapeError(f"Unflatten: cannot split axis {self.dim} of size "
+                             f"{x.shape[axis]} (input {x.shape}) into {self.unflattened_size}")
+        return x.reshape(x.shape[:axis] + self.unflattened_size + x.shape[axis + 1:])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -5,10 +5,13 @@ Each loss is a composition of engine ops, so its gradient is automatic. Every on
 needs a target of the input's shape, and a class-index loss needs integer labels in range.
 """
 
+import warnings
+
 import numpy as np
 
 import autograd as ag
 from autograd import ShapeError, Tensor
+from autograd.ops import activations as activation_ops
 
 from .module import Module
 
@@ -92,51 +95,138 @@ def l1_loss(input, target, reduction="mean"):
     return _reduce(ag.abs(x - _as_target(target, x, "l1_loss")), reduction)
 
 
-def _nll(logp, target, weight, ignore_index, reduction, name):
-    """loss_n = -w[t_n] · logp[n, t_n] (0 where t_n == ignore_index); "mean" divides the sum
-    by Σ w[t_n] over the kept rows, as PyTorch does."""
-    _check_reduction(reduction, name)
-    if logp.ndim != 2:
-        raise ShapeError(f"{name}: expected input of shape (N, C), got {logp.shape}")
-    n, c = logp.shape
+def legacy_reduction(size_average, reduce, reduction, name):
+    """PyTorch's deprecated size_average/reduce flags, mapped to `reduction` as PyTorch maps
+    them (with its warning); `reduction` itself when neither is given."""
+    if size_average is None and reduce is None:
+        _check_reduction(reduction, name)
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = "none" if not reduce else ("mean" if size_average else "sum")
+    warnings.warn(f"{name}: size_average and reduce args will be deprecated, please use "
+                  f"reduction='{result}' instead.", UserWarning, stacklevel=3)
+    return result
+
+
+def _classes_last(logp, target, name):
+    """Class scores (N, C), (C,) or (N, C, d1, ...) and their integer targets (N,), () or
+    (N, d1, ...) as rows (M, C) and labels (M,), and the shape of the per-element losses."""
     t = class_indices(target, name)
-    if t.shape != (n,):
-        raise ShapeError(f"{name}: input of shape {logp.shape} needs a target of shape ({n},), "
-                         f"got {t.shape}")
-    keep = t != ignore_index
-    check_index_range(np.where(keep, t, 0), c, name, "target")
-    safe = np.where(keep, t, 0)
+    if logp.ndim == 0:
+        raise ShapeError(f"{name}: expected input of shape (N, C), (C,) or (N, C, d1, ...), "
+                         "got a 0-d tensor")
+    if logp.ndim == 1:
+        want = ()
+    else:
+        want = (logp.shape[0],) + logp.shape[2:]
+    if t.shape != want:
+        hint = " (an unbatched (C,) input; batched input is (N, C))" if logp.ndim == 1 else ""
+        raise ShapeError(f"{name}: input of shape {logp.shape}{hint} needs a target of shape "
+                         f"{want}, got {t.shape}")
+    if logp.ndim == 2:  # the common case: nothing to move (and no step in the picture)
+        return logp, t, want
+    c = logp.shape[0] if logp.ndim == 1 else logp.shape[1]
+    if logp.ndim > 2:  # move the class axis last, then one row per element
+        logp = logp.transpose((0,) + tuple(range(2, logp.ndim)) + (1,))
+    return logp.reshape((-1, c)), t.reshape(-1), want
+
+
+def _weights(weight, c, dtype, name):
+    """The class weights as an ndarray of shape (C,), or None."""
+    if weight is None:
+        return None
+    w = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
+    if w.shape != (c,):
+        raise ShapeError(f"{name}: weight must have shape ({c},), got {w.shape}")
+    return w.astype(dtype)
+
+
+def _nll(logp, target, weight, ignore_index, name):
+    """loss_m = -w[t_m] · logp[m, t_m] (0 where t_m == ignore_index), for rows (M, C); also
+    returns the w[t_m] of the kept rows, whose sum is what "mean" divides by (PyTorch's rule)."""
+    m, c = logp.shape
+    keep = target != ignore_index
+    check_index_range(np.where(keep, target, 0), c, name, "target")
+    safe = np.where(keep, target, 0)
     w = keep.astype(logp.dtype)
-    if weight is not None:
-        wdata = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
-        if wdata.shape != (c,):
-            raise ShapeError(f"{name}: weight must have shape ({c},), got {wdata.shape}")
-        w = w * wdata.astype(logp.dtype)[safe]
-    picked = logp[np.arange(n), safe]  # (N,)
+    wdata = _weights(weight, c, logp.dtype, name)
+    if wdata is not None:
+        w = w * wdata[safe]
+    picked = logp[np.arange(m), safe]  # (M,)
     # The weights multiply only where they are not all ones (pictures then show no such step).
-    losses = -picked if weight is None and keep.all() else -(picked * Tensor(w))
+    losses = -picked if wdata is None and keep.all() else -(picked * Tensor(w))
+    return losses, w, keep, wdata
+
+
+def _reduce_by(losses, total, reduction, shape):
+    """"none": the losses in `shape`; "sum"; "mean": the sum over `total` (NaN when 0)."""
     if reduction == "none":
-        return losses
+        return losses if losses.shape == shape else losses.reshape(shape)
     if reduction == "sum":
         return losses.sum()
-    total = float(w.sum())
     return losses.sum() * (1.0 / total if total else float("nan"))  # all ignored: NaN
 
 
-def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
-    """-logp[n, t_n] for log-probabilities (N, C) and class indices (N,); see `_nll`."""
-    return _nll(_as_input(input, "nll_loss"), target, weight, ignore_index, reduction,
-                "nll_loss")
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """-w[t]·logp[t] for log-probabilities (N, C), (C,) or (N, C, d1, ...) and class indices
+    (N,), () or (N, d1, ...); "mean" divides by Σ w[t] over the targets not ignored."""
+    reduction = legacy_reduction(size_average, reduce, reduction, "nll_loss")
+    logp, t, shape = _classes_last(_as_input(input, "nll_loss"), target, "nll_loss")
+    losses, w, _, _ = _nll(logp, t, weight, ignore_index, "nll_loss")
+    return _reduce_by(losses, float(w.sum()), reduction, shape)
 
 
-def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean"):
-    """-log softmax(x)[n, t_n] = logsumexp(x_n) - x[n, t_n], for logits (N, C) and integer
-    class indices (N,). Stable for any logits (through `ag.log_softmax`)."""
-    x = _as_input(input, "cross_entropy")
-    if x.ndim != 2:
-        raise ShapeError(f"cross_entropy: expected logits of shape (N, C), got {x.shape}")
-    return _nll(ag.log_softmax(x, axis=1), target, weight, ignore_index, reduction,
-                "cross_entropy")
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """Softmax cross-entropy of logits x: (N, C), (C,) or (N, C, d1, ...), class axis 1.
+
+    Class-index targets: loss = -w[t]·log softmax(x)[t], and with label smoothing ε,
+    (1 - ε)·that + ε/C · Σ_c -w_c·log softmax(x)_c (each part reduced as PyTorch does).
+    Probability targets (floats of x's shape): loss = -Σ_c w_c·p_c·log softmax(x)_c with
+    p ← (1 - ε)p + ε/C; "mean" divides by the number of elements N·d1·…
+    Stable for any logits (through `ag.log_softmax`).
+    """
+    name = "cross_entropy"
+    reduction = legacy_reduction(size_average, reduce, reduction, name)
+    x = _as_input(input, name)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{name}: label_smoothing must be between 0.0 and 1.0, got "
+                         f"{label_smoothing}")
+    if x.ndim == 0:
+        raise ShapeError(f"{name}: expected logits of shape (N, C), (C,) or (N, C, d1, ...), "
+                         "got a 0-d tensor")
+    axis = 1 if x.ndim > 1 else 0
+    c = x.shape[axis]
+    logp = ag.log_softmax(x, axis=axis)
+    eps = float(label_smoothing)
+    is_float = isinstance(target, Tensor) and target.dtype.kind == "f" or \
+        not isinstance(target, Tensor) and np.asarray(target).dtype.kind == "f"
+    if is_float and np.shape(target._data if isinstance(target, Tensor) else target) == x.shape:
+        return _soft_cross_entropy(logp, _as_target(target, x, name), weight, axis, eps,
+                                   reduction)
+    rows, t, shape = _classes_last(logp, target, name)
+    losses, w, keep, wdata = _nll(rows, t, weight, ignore_index, name)
+    nll = _reduce_by(losses, float(w.sum()), reduction, shape)
+    if not eps:
+        return nll
+    spread = rows if wdata is None else rows * Tensor(wdata)
+    smooth = -(spread.sum(axis=1) * Tensor(keep.astype(rows.dtype)))     # (M,)
+    total = float(w.sum()) if wdata is not None else float(keep.sum())
+    return nll * (1.0 - eps) + _reduce_by(smooth, total, reduction, shape) * (eps / c)
+
+
+def _soft_cross_entropy(logp, p, weight, axis, eps, reduction):
+    c = logp.shape[axis]
+    if eps:
+        p = p * (1.0 - eps) + eps / c
+    terms = logp * p
+    wdata = _weights(weight, c, logp.dtype, "cross_entropy")
+    if wdata is not None:
+        terms = terms * Tensor(wdata.reshape((c,) + (1,) * (logp.ndim - axis - 1)))
+    losses = -terms.sum(axis=axis)
+    return _reduce_by(losses, int(np.prod(losses.shape)), reduction, losses.shape)
 
 
 def _clamped_log(p):
@@ -161,8 +251,8 @@ def binary_cross_entropy(input, target, weight=None, reduction="mean"):
 
 
 def softplus(x):
-    """log(1 + eˣ), as logsumexp(0, x): smooth everywhere and stable for any x."""
-    return ag.logsumexp(ag.stack([Tensor(np.zeros(x.shape, x.dtype)), x]), axis=0)
+    """log(1 + eˣ) with no linear tail: one stable primitive, exact for any x."""
+    return activation_ops.softplus(x, 1.0, float("inf"))
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean",
@@ -221,22 +311,35 @@ class L1Loss(_Loss):
 
 
 class NLLLoss(_Loss):
-    """Negative log-likelihood of log-probabilities (N, C) at integer class targets (N,)."""
+    """Negative log-likelihood of log-probabilities (N, C) at integer class targets (N,)
+    (also (C,) with a 0-d target, and (N, C, d1, ...) with targets (N, d1, ...))."""
 
-    def __init__(self, weight=None, ignore_index=-100, reduction="mean"):
-        super().__init__(reduction)
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean"):
+        super().__init__(legacy_reduction(size_average, reduce, reduction, type(self).__name__))
         self.register_buffer("weight", weight)
         self.ignore_index = ignore_index
 
     def forward(self, input, target):
-        return nll_loss(input, target, self.weight, self.ignore_index, self.reduction)
+        return nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
+                        reduction=self.reduction)
 
 
 class CrossEntropyLoss(NLLLoss):
-    """Softmax cross-entropy of logits (N, C) at integer class targets (N,)."""
+    """Softmax cross-entropy of logits (N, C) at integer class targets (N,) or class
+    probabilities (N, C), optionally with label smoothing (see `cross_entropy`)."""
+
+    def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                 reduction="mean", label_smoothing=0.0):
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise ValueError(f"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0, "
+                             f"got {label_smoothing}")
+        self.label_smoothing = label_smoothing
 
     def forward(self, input, target):
-        return cross_entropy(input, target, self.weight, self.ignore_index, self.reduction)
+        return cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
+                             reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
 class BCELoss(_Loss):

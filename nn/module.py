@@ -13,6 +13,9 @@ import numpy as np
 from autograd import Tensor, get_default_dtype, no_grad
 from autograd.viz.calls import record as record_call
 
+from . import hooks as _hooks
+from .casting import Casting
+
 
 class Parameter(Tensor):
     """A Tensor that a Module owns and an optimizer updates: it requires grad by default.
@@ -58,7 +61,7 @@ def _flatten(name, value):
             yield from _flatten(f"{name}.{key}", item)
 
 
-class Module:
+class Module(Casting):
     """Base class for layers and models: subclass it, assign layers and Parameters as
     attributes in `__init__`, and write `forward`. Calling the module calls `forward`."""
 
@@ -72,9 +75,38 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}: forward() is not implemented")
 
     def __call__(self, *args, **kwargs):
-        out = self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_hooks")
+        if hooks is None:
+            out = self.forward(*args, **kwargs)
+        else:
+            out = _hooks.call(self, hooks, args, kwargs)
         record_call(self, args, kwargs, out)  # lets ag.viz.draw(..., model=) box this call
         return out
+
+    # --- hooks -------------------------------------------------------------------------
+    def _hook_table(self):
+        if "_hooks" not in self.__dict__:
+            object.__setattr__(self, "_hooks", _hooks.Hooks())
+        return self._hooks
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """Call hook(module, args) before each forward (hook(module, args, kwargs) with
+        with_kwargs); a non-None result replaces the arguments. Returns a handle with
+        remove()."""
+        return self._hook_table().add("pre", hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False,
+                              always_call=False):
+        """Call hook(module, args, output) after each forward (hook(module, args, kwargs,
+        output) with with_kwargs); a non-None result replaces the output."""
+        return self._hook_table().add("forward", hook, prepend, with_kwargs)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call hook(module, grad_input, grad_output) once the gradients with respect to the
+        module's tensor inputs are known (tuples, one entry per tensor input/output; None for
+        an input that does not require grad); a non-None result replaces grad_input. For
+        modules with at most one input that requires grad."""
+        return self._hook_table().add("backward", hook, prepend)
 
     # --- attributes and registration ---------------------------------------------------
     def __setattr__(self, name, value):
@@ -115,6 +147,33 @@ class Module:
         if not isinstance(name, str) or not name or "." in name or hasattr(type(self), name):
             raise KeyError(f"add_module: invalid or clashing module name {name!r}")
         setattr(self, name, module)
+
+    register_module = add_module
+
+    def get_submodule(self, target):
+        """The descendant at dotted path `target` ("" is this module)."""
+        module = self
+        for part in target.split(".") if target else []:
+            child = dict(module._all_children()).get(part)
+            if child is None:
+                raise AttributeError(f"get_submodule: {type(module).__name__} has no "
+                                     f"submodule {part!r} (looking for {target!r})")
+            module = child
+        return module
+
+    def get_parameter(self, target):
+        """The Parameter at dotted path `target`, e.g. "0.weight"."""
+        return self._get_member(target, dict(self.named_parameters()), "parameter")
+
+    def get_buffer(self, target):
+        return self._get_member(target, dict(self.named_buffers()), "buffer")
+
+    def _get_member(self, target, members, kind):
+        module_path, _, name = target.rpartition(".")
+        self.get_submodule(module_path)  # names a missing submodule if that is the problem
+        if target not in members:
+            raise AttributeError(f"get_{kind}: no {kind} named {target!r}")
+        return members[target]
 
     # --- discovery ---------------------------------------------------------------------
     def _members(self):
@@ -182,10 +241,16 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix="", recurse=True):
+    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+        """(dotted name, buffer) pairs, non-persistent buffers included, each buffer once."""
         modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        seen = set()
         for module_name, module in modules:
             for name, b in module._own_buffers():
+                if remove_duplicate:
+                    if id(b) in seen:
+                        continue
+                    seen.add(id(b))
                 yield (f"{module_name}.{name}" if module_name else name), b
 
     def buffers(self, recurse=True):
@@ -211,10 +276,16 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
-        """Clear every parameter's gradient: drop it (default) or replace it with zeros."""
+        """Clear every parameter's gradient: drop it (default) or fill it with zeros in place
+        (the same gradient tensor, its version bumped, as an optimizer's zero_grad does)."""
         for p in self.parameters():
-            if p.grad is not None:
-                p.grad = None if set_to_none else Tensor(np.zeros_like(p._data))
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                with no_grad():
+                    p.grad.zero_()
 
     def apply(self, fn):
         """Call `fn` on every descendant, then on this module (as PyTorch does). Returns self."""
@@ -257,6 +328,8 @@ class Module:
             if array.dtype.kind not in "biuf":
                 problems.append(f"wrong type for {key}: got an array of dtype {array.dtype}, "
                                 f"expected numbers")
+            elif hasattr(target, "materialize"):  # a lazy module's placeholder takes the shape
+                pass
             elif array.shape != target.shape:
                 problems.append(f"size mismatch for {key}: copying a param with shape "
                                 f"{array.shape} from checkpoint, the shape in current model "
@@ -273,7 +346,12 @@ class Module:
                                  + "\n\t".join(problems))
         with no_grad():
             for key, array in arrays.items():
+                if hasattr(targets[key], "materialize"):
+                    targets[key].materialize(array.shape)
                 targets[key][...] = array.astype(targets[key].dtype, copy=False)
+        for module in self.modules():  # lazy modules whose every placeholder is now shaped
+            if hasattr(module, "_become"):
+                module._become()
         return IncompatibleKeys(missing, unexpected)
 
     # --- repr ----------------------------------------------------------------------------

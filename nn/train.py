@@ -29,11 +29,27 @@ OPTIMIZERS = {
     "adam": (optim.Adam, {"lr": 2e-3}),
     "adamw": (optim.AdamW, {"lr": 2e-3}),
 }
-EPOCHS = {"mlp": 40, "cnn": 25}
+EPOCHS = {"mlp": 40, "cnn": 25, "rnn": 40}
+
+
+class RowGRU(nn.Module):
+    """The image read row by row: 8 steps of 8 pixels into a GRU, its last state into a
+    linear classifier."""
+
+    def __init__(self, hidden=64):
+        super().__init__()
+        self.gru = nn.GRU(8, hidden, batch_first=True)
+        self.head = nn.Linear(hidden, 10)
+
+    def forward(self, x):                 # (N, 8, 8): N images, 8 rows of 8 pixels
+        _, h = self.gru(x)                # h (1, N, hidden)
+        return self.head(h[0])            # (N, 10)
 
 
 def build(name):
-    """The two models: an MLP on the 64 pixels, and a small CNN on the 8×8 image."""
+    """The models: an MLP on the 64 pixels, a small CNN on the 8×8 image, a GRU over its rows."""
+    if name == "rnn":
+        return RowGRU()
     if name == "mlp":
         return nn.Sequential(
             nn.Linear(64, 128), nn.ReLU(),
@@ -49,6 +65,8 @@ def build(name):
 
 
 def inputs_for(name, X):
+    if name == "rnn":
+        return X.reshape(-1, 8, 8)
     return X if name == "mlp" else X.reshape(-1, 1, 8, 8)
 
 
@@ -178,9 +196,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="chainrule-demo", description=__doc__.split("\n")[0], epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", choices=["mlp", "cnn", "both"], default="both",
+    p.add_argument("--model", choices=["mlp", "cnn", "rnn", "both"], default="both",
                    help="which model to train: an MLP on the 64 pixels, a small CNN on the "
-                        "8x8 image, or both one after the other (default: both)")
+                        "8x8 image, a GRU that reads the image row by row, or both the MLP "
+                        "and the CNN one after the other (default: both)")
     p.add_argument("--epochs", type=int, default=None,
                    help="passes over the training images, for each model (default: "
                         + ", ".join(f"{n} for {m}" for m, n in EPOCHS.items()) + ")")

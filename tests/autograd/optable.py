@@ -8,6 +8,7 @@ maximum — so that finite differences see a differentiable function. The value 
 gradient tests, the forward/reverse adjoint tests and the op-coverage test all read this table.
 """
 
+import math
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -182,29 +183,31 @@ def _reductions():
     return cases
 
 
-def np_windows(x, k, s, p, pad_value=0.0):
-    """out[n, c, i, j, y, x] = xpad[n, c, y*s + i, x*s + j], written as plain loops."""
+def np_windows(x, k, s, p, pad_value=0.0, dilation=1):
+    """out[n, c, i, j, y, x] = xpad[n, c, y*s + i*d, x*s + j*d], written as plain loops."""
     n, c, h, w = x.shape
+    d = dilation
     xpad = np.full((n, c, h + 2 * p, w + 2 * p), pad_value, dtype=x.dtype)
     xpad[:, :, p:p + h, p:p + w] = x
-    oh, ow = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
+    oh, ow = (h + 2 * p - d * (k - 1) - 1) // s + 1, (w + 2 * p - d * (k - 1) - 1) // s + 1
     out = np.zeros((n, c, k, k, oh, ow), dtype=x.dtype)
     for i in range(k):
         for j in range(k):
             for y in range(oh):
                 for x_ in range(ow):
-                    out[:, :, i, j, y, x_] = xpad[:, :, y * s + i, x_ * s + j]
+                    out[:, :, i, j, y, x_] = xpad[:, :, y * s + i * d, x_ * s + j * d]
     return out
 
 
-def np_col2im(g, shape, k, s, p):
+def np_col2im(g, shape, k, s, p, dilation=1):
     n, c, h, w = shape
+    d = dilation
     out = np.zeros((n, c, h + 2 * p, w + 2 * p), dtype=g.dtype)
     for i in range(k):
         for j in range(k):
             for y in range(g.shape[4]):
                 for x_ in range(g.shape[5]):
-                    out[:, :, y * s + i, x_ * s + j] += g[:, :, i, j, y, x_]
+                    out[:, :, y * s + i * d, x_ * s + j * d] += g[:, :, i, j, y, x_]
     return out[:, :, p:p + h, p:p + w]
 
 
@@ -227,6 +230,11 @@ def _windows():
              lambda g: np_col2im(g, (1, 2, 3, 4), 2, 1, 0), args(real(1, 2, 2, 2, 2, 3))),
         Case("col2im[stride, padding]", lambda g: col2im(g, (1, 1, 4, 5), 3, 2, 1),
              lambda g: np_col2im(g, (1, 1, 4, 5), 3, 2, 1), args(real(1, 1, 3, 3, 2, 3))),
+        Case("sliding_windows[dilation]", lambda a: sliding_windows(a, 2, 1, 1, dilation=2),
+             lambda a: np_windows(a, 2, 1, 1, dilation=2), args(real(1, 2, 4, 5))),
+        Case("col2im[dilation]", lambda g: col2im(g, (1, 1, 4, 5), 2, 2, 1, dilation=2),
+             lambda g: np_col2im(g, (1, 1, 4, 5), 2, 2, 1, dilation=2),
+             args(real(1, 1, 2, 2, 2, 3))),
     ]
 
 
@@ -247,6 +255,28 @@ def _softmaxes():
              args(real(3, 4))),
     ]
     return cases
+
+
+def np_softplus(a, beta=1.0, threshold=20.0):
+    return np.where(a * beta > threshold, a, np.log1p(np.exp(np.minimum(a * beta, 50))) / beta)
+
+
+def _activations():
+    """The activation primitives (softplus, ELU, erf under the exact GELU)."""
+    from autograd.ops.activations import elu, erf, softplus
+
+    np_erf = np.vectorize(math.erf)
+    return [
+        Case("softplus", lambda a: softplus(a), np_softplus, args(real(2, 3))),
+        Case("softplus[beta=2, threshold=1]", lambda a: softplus(a, 2.0, 1.0),
+             lambda a: np_softplus(a, 2.0, 1.0), args(away(0.5, shape=(3, 4)))),
+        Case("elu", lambda a: elu(a), lambda a: np.where(a > 0, a, np.expm1(np.minimum(a, 0))),
+             args(nonzero(2, 3))),
+        Case("elu[alpha=0.5]", lambda a: elu(a, 0.5),
+             lambda a: np.where(a > 0, a, 0.5 * np.expm1(np.minimum(a, 0))),
+             args(nonzero(2, 3))),
+        Case("erf", lambda a: erf(a), lambda a: np_erf(a).astype(a.dtype), args(real(2, 3))),
+    ]
 
 
 CASES = [
@@ -374,6 +404,7 @@ CASES = [
     *_reductions(),
     *_softmaxes(),
     *_windows(),
+    *_activations(),
     # --- shape ---------------------------------------------------------------------------------
     Case("reshape[*shape]", lambda a: a.reshape(3, 2, 4), None, args(real(2, 3, 4))),
     Case("reshape[tuple]", lambda a: a.reshape((4, 6)), None, args(real(2, 3, 4))),

@@ -144,8 +144,10 @@ def test_batches_cover_every_row_once_and_are_seeded():
 
 def test_dataloader_reshuffles_each_epoch():
     X, y = np.zeros((10, 1)), np.arange(10)
-    loader = nn.DataLoader(X, y, batch_size=3, shuffle=True, seed=0)
-    assert len(loader) == 4 and len(nn.DataLoader(X, y, 3, drop_last=True)) == 3
+    dataset = nn.utils.data.TensorDataset(X, y)
+    loader = nn.DataLoader(dataset, batch_size=3, shuffle=True,
+                           generator=np.random.default_rng(0))
+    assert len(loader) == 4 and len(nn.DataLoader(dataset, 3, drop_last=True)) == 3
     first = np.concatenate([yb.numpy() for _, yb in loader])
     second = np.concatenate([yb.numpy() for _, yb in loader])
     assert sorted(first) == sorted(second) == list(range(10))
