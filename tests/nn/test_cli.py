@@ -22,7 +22,8 @@ def test_help_explains_every_flag_and_names_the_outputs(capsys):
     for flag in ("--model", "--epochs", "--optimizer", "--lr", "--batch-size", "--seed",
                  "--out", "--overwrite", "--quiet", "--version"):
         assert flag in text
-X
+    defaults = ", ".join(f"{n} for {m}" for m, n in train.EPOCHS.items())
+    assert f"(default: {defaults})" in " ".join(text.split()) and "{'mlp'" not in text
     for output in ("<model>.npz", "<model>.safetensors", "graph_<model>.svg", "loss.png"):
         assert output in text
     assert "main job" not in text.lower()
