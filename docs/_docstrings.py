@@ -1,5 +1,9 @@
 """The docs build's reading of docstrings: plain text as written, never misread as markup."""
 
+import re
+
+_TRAILING_UNDERSCORE = re.compile(r"(?<=\w)_(?!\w)")
+
 
 def plain_text_docstrings(app, what, name, obj, options, lines):
     """Show the engine's plain-text docstrings as written, not as reStructuredText.
@@ -38,7 +42,9 @@ def plain_text_docstrings(app, what, name, obj, options, lines):
 
 
 def _escape(line):
+    """`*`, `|` and a trailing `_` (`xavier_uniform_`, a reference in reST) made literal."""
     parts = line.split("`")
     for i in range(0, len(parts), 2):  # outside backticks
-        parts[i] = parts[i].replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
+        text = parts[i].replace("\\", "\\\\").replace("*", "\\*").replace("|", "\\|")
+        parts[i] = _TRAILING_UNDERSCORE.sub(r"\\_", text)
     return "`".join(parts)

@@ -21,6 +21,11 @@ def test_formulas_are_escaped_outside_code():
         r"x \* W + b, \|x - t\| and `a * b`"]
 
 
+def test_trailing_underscores_are_not_references():
+    assert _read("Init: xavier_uniform_ on the weights, `zeros_` on the bias") == [
+        r"Init: xavier_uniform\_ on the weights, `zeros_` on the bias"]
+
+
 def test_aligned_columns_become_a_literal_block():
     text = "Options:\n\nshow      what to show\nmodel     an nn.Module,\n          named"
     assert _read(text) == ["Options:", "", "::", "", "    show      what to show",
