@@ -109,11 +109,11 @@ def _kind(t, x, calls):
     return t.grad_fn.name if t.grad_fn is not None else "leaf"
 
 
-def _value_info(helper, name, t, dtype, dynamic):
+def _value_info(api, name, t, dtype, dynamic):
     dims = list(t.shape)
     if dynamic and dims:
         dims[0] = "batch"
-    return helper.make_tensor_value_info(name, dtype, dims)
+    return api.make_tensor_value_info(name, dtype, dims)
 
 
 def _constant(b, t, same, input_name):
@@ -191,23 +191,23 @@ def export(model: Callable[..., Any], example_input: Tensor | ArrayLike,
                         input_name)
             names[id(t)] = emit_op(b, site)
 
-    helper = onnx.helper
+    api = onnx.helper
     out_names = list(output_names or (["output"] if len(outs) == 1 else
                                       [f"output{i}" for i in range(len(outs))]))
     outputs = []
     for name, t, t2 in zip(out_names, outs, [trace[1] for trace in traces][-1]):
-        b.nodes.append(helper.make_node("Identity", [names[id(t)]], [name],
+        b.nodes.append(api.make_node("Identity", [names[id(t)]], [name],
                                         name=f"Identity_{name}"))
-        outputs.append(_value_info(helper, name, t, b.dtype(t._data.dtype),
+        outputs.append(_value_info(api, name, t, b.dtype(t._data.dtype),
                                    dynamic_batch and t2.shape[:1] != t.shape[:1]))
-    graph = helper.make_graph(
+    graph = api.make_graph(
         b.nodes, type(model).__name__ if hasattr(model, "modules") else
         getattr(model, "__name__", "function"),
-        [_value_info(helper, input_name, x, b.dtype(array.dtype), dynamic_batch)],
+        [_value_info(api, input_name, x, b.dtype(array.dtype), dynamic_batch)],
         outputs, initializer=b.initializers)
     from .._version import __version__
 
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+    proto = api.make_model(graph, opset_imports=[api.make_opsetid("", opset)],
                               producer_name="chainrule", producer_version=__version__)
     proto.ir_version = IR_VERSION
     onnx.checker.check_model(proto, full_check=True)

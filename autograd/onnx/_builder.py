@@ -17,7 +17,7 @@ class ExportError(ValueError):
 
 class Builder:
     def __init__(self, onnx, opset, batches):
-        self.onnx, self.helper, self.opset = onnx, onnx.helper, opset
+        self.onnx, self.api, self.opset = onnx, onnx.helper, opset
         self.batches = batches          # (B₁, B₂), or (B₁,) without a dynamic batch
         self.nodes, self.initializers = [], []
         self._used, self._consts, self._batch = set(), {}, None
@@ -35,7 +35,7 @@ class Builder:
     def node(self, op_type, inputs, hint=None, **attrs):
         out = self.fresh(hint or op_type.lower())
         attrs = {k: v for k, v in attrs.items() if v is not None}
-        self.nodes.append(self.helper.make_node(op_type, list(inputs), [out],
+        self.nodes.append(self.api.make_node(op_type, list(inputs), [out],
                                                 name=f"{op_type}_{len(self.nodes)}", **attrs))
         return out
 
@@ -93,7 +93,7 @@ class Builder:
         return self.node("Cast", [name], "cast", to=self.dtype(to_dtype))
 
     def dtype(self, dtype):
-        return self.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
+        return self.api.np_dtype_to_tensor_dtype(np.dtype(dtype))
 
     def leaf(self, tensor, hint="const"):
         """The initializer for a leaf tensor (a parameter, a buffer or a constant), made once
