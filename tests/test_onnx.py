@@ -184,3 +184,25 @@ def test_recurrent_layers_export_unrolled_with_a_dynamic_batch(tmp_path, kind):
             return self.head(self.rnn(x)[0][:, -1])
 
     _check_both_batch_sizes(Last(), (5, 8), tmp_path / f"{kind}.onnx", rtol=1e-4, atol=1e-5)
+
+
+def test_smooth_activations_export_op_by_op(tmp_path):
+    """GELU (through erf), ELU and Softplus with PyTorch's beta and threshold."""
+    nn.manual_seed(5)
+    model = nn.Sequential(nn.Linear(6, 8), nn.GELU(), nn.Linear(8, 8), nn.ELU(alpha=0.7),
+                          nn.Linear(8, 4), nn.Softplus(beta=2.0, threshold=1.0))
+    proto = _check_both_batch_sizes(model, (6,), tmp_path / "act.onnx")
+    assert {"Erf", "Elu", "Softplus", "Where"} <= {n.op_type for n in proto.graph.node}
+
+
+@pytest.mark.parametrize("include_pad", [True, False])
+def test_pooling_and_batchnorm2d_layers(tmp_path, include_pad):
+    nn.manual_seed(6)
+    model = nn.Sequential(nn.Conv2d(2, 4, 3, stride=1, padding=1), nn.BatchNorm2d(4),
+                          nn.MaxPool2d(2, stride=1, dilation=2),
+                          nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=include_pad),
+                          nn.Flatten(), nn.Linear(4 * 3 * 3, 5))
+    model(ag.Tensor(_batch(8, (2, 8, 8), 7) + 1.0))        # running statistics move
+    proto = _check_both_batch_sizes(model, (2, 8, 8), tmp_path / "pool.onnx")
+    types = [n.op_type for n in proto.graph.node]
+    assert types[:4] == ["Conv", "BatchNormalization", "MaxPool", "AveragePool"]

@@ -42,8 +42,19 @@ def _max_pool2d(b, m, s):
     kernel = _pair(m.kernel_size, "kernel_size", "MaxPool2d")
     stride = _pair(m.stride, "stride", "MaxPool2d")
     padding = _pair(m.padding, "padding", "MaxPool2d")
+    dilation = _pair(getattr(m, "dilation", 1), "dilation", "MaxPool2d")
     return b.node("MaxPool", s.names[:1], kernel_shape=kernel, strides=stride,
-                  pads=padding * 2)
+                  pads=padding * 2, dilations=dilation)
+
+
+def _avg_pool2d(b, m, s):
+    if getattr(m, "divisor_override", None) is not None:
+        raise ExportError("onnx.export: AvgPool2d(divisor_override=...) has no ONNX form")
+    kernel = _pair(m.kernel_size, "kernel_size", "AvgPool2d")
+    stride = _pair(m.stride, "stride", "AvgPool2d")
+    padding = _pair(m.padding, "padding", "AvgPool2d")
+    return b.node("AveragePool", s.names[:1], kernel_shape=kernel, strides=stride,
+                  pads=padding * 2, count_include_pad=int(bool(m.count_include_pad)))
 
 
 def _batch_norm(b, m, s):
@@ -94,7 +105,7 @@ def _simple(onnx_op, **attrs):
 
 
 MODULES = {
-    "Linear": _linear, "Conv2d": _conv2d, "MaxPool2d": _max_pool2d,
+    "Linear": _linear, "Conv2d": _conv2d, "MaxPool2d": _max_pool2d, "AvgPool2d": _avg_pool2d,
     "BatchNorm1d": _batch_norm, "BatchNorm2d": _batch_norm, "LayerNorm": _layer_norm,
     "Flatten": _flatten, "Softmax": _softmax("Softmax"), "LogSoftmax": _softmax("LogSoftmax"),
     "Embedding": _embedding,

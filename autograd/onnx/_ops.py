@@ -119,6 +119,20 @@ def _leaky_relu(b, s):
     return b.node("LeakyRelu", s.names[:1], alpha=float(s.same("slope")))
 
 
+def _elu(b, s):
+    return b.node("Elu", s.names[:1], alpha=float(s.same("alpha")))
+
+
+def _softplus(b, s):
+    """PyTorch's softplus: log(1 + exp(βx)) / β, and x itself where βx > threshold."""
+    beta, threshold = float(s.same("beta")), float(s.same("threshold"))
+    scale = b.const(np.asarray(beta, s.dtype), "beta")
+    scaled = b.node("Mul", [s.names[0], scale])
+    soft = b.node("Div", [b.node("Softplus", [scaled]), scale])
+    linear = b.node("Greater", [scaled, b.const(np.asarray(threshold, s.dtype), "threshold")])
+    return b.node("Where", [linear, s.names[0], soft])
+
+
 def _clip(b, s):
     lo, hi = s.same("lo"), s.same("hi")
     bound = [("" if v is None else b.const(np.asarray(v, s.dtype), "bound")) for v in (lo, hi)]
@@ -189,7 +203,8 @@ OPS = {
     "Negative": _unary("Neg"), "Exp": _unary("Exp"), "Log": _unary("Log"),
     "Sqrt": _unary("Sqrt"), "Tanh": _unary("Tanh"), "Sigmoid": _unary("Sigmoid"),
     "Relu": _unary("Relu"), "Abs": _unary("Abs"), "Sin": _unary("Sin"), "Cos": _unary("Cos"),
-    "LeakyRelu": _leaky_relu, "Clip": _clip,
+    "LeakyRelu": _leaky_relu, "Clip": _clip, "Elu": _elu, "Softplus": _softplus,
+    "Erf": _unary("Erf"),
     "Sum": _reduce("ReduceSum"), "Max": _reduce("ReduceMax"), "Min": _reduce("ReduceMin"),
     "LogSumExp": _reduce("ReduceLogSumExp"), "LogSoftmax": _log_softmax,
     "Reshape": _reshape, "BroadcastTo": _broadcast, "Transpose": _transpose,
