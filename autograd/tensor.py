@@ -5,7 +5,13 @@ Those two links are the whole computational graph. Methods here are thin spellin
 functions in `autograd.ops`, so each op is defined once.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from . import mode
 from .dtypes import as_array, is_floating
@@ -19,9 +25,18 @@ class Tensor:
     __slots__ = ("_data", "_grad", "grad_fn", "_requires_grad", "tangent", "_version", "_base",
                  "name",
                  "__weakref__")
+    _data: np.ndarray
+    _grad: Tensor | None
+    grad_fn: Any  # the Op that made this tensor, None for a leaf
+    _requires_grad: bool
+    tangent: Tensor | None
+    _version: int
+    _base: Tensor | None
+    name: str | None
     __array_ufunc__ = None  # ndarray <op> Tensor defers to Tensor's reflected operators
 
-    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: DTypeLike | None = None,
+                 name: str | None = None) -> None:
         if isinstance(data, Tensor):
             data = data._data
         self._data = as_array(data, None if dtype is None else np.dtype(dtype))
@@ -50,11 +65,11 @@ class Tensor:
 
     # --- autograd attributes -------------------------------------------------------------
     @property
-    def requires_grad(self):
+    def requires_grad(self) -> bool:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, value):
+    def requires_grad(self, value: Any) -> None:
         if value and not is_floating(self._data.dtype):
             raise TypeError(
                 f"requires_grad: only floating-point tensors can require gradients, "
@@ -64,16 +79,16 @@ class Tensor:
                                "use .detach()")
         self._requires_grad = bool(value)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         self.requires_grad = requires_grad
         return self
 
     @property
-    def grad(self):
+    def grad(self) -> Tensor | None:
         return self._grad
 
     @grad.setter
-    def grad(self, value):
+    def grad(self, value: Any) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
                 value = Tensor(as_array(value, self._data.dtype))
@@ -83,15 +98,16 @@ class Tensor:
         self._grad = value
 
     @property
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         return self.grad_fn is None
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False):
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
         from .reverse import backward
 
         backward(self, gradient, retain_graph, create_graph)
 
-    def detach(self):
+    def detach(self) -> Tensor:
         """The same values (the same array, not a copy), cut off from the graph; an in-place
         update through either one counts against both."""
         t = Tensor._make(self._data)
@@ -99,13 +115,13 @@ class Tensor:
         return t
 
     @property
-    def data(self):
+    def data(self) -> Tensor:
         """PyTorch's `.data`: a Tensor sharing this array, outside the graph. Writes through it
         are not tracked (no version bump), as in PyTorch; the ndarray itself is `numpy()`."""
         return Tensor._make(self._data)
 
     @data.setter
-    def data(self, value):
+    def data(self, value: Any) -> None:
         array = value._data if isinstance(value, Tensor) else as_array(value)
         if self._requires_grad and not is_floating(array.dtype):
             raise TypeError(f"data: cannot assign {array.dtype} values to a tensor that "
@@ -113,7 +129,7 @@ class Tensor:
         self._data = array
 
     @property
-    def version(self):
+    def version(self) -> int:
         """How many in-place updates the array has seen (shared by views of one array)."""
         return (self if self._base is None else self._base)._version
 
@@ -123,33 +139,33 @@ class Tensor:
     dtype = property(lambda self: self._data.dtype)
     size = property(lambda self: self._data.size)
 
-    def numel(self):
+    def numel(self) -> int:
         return self._data.size
 
-    def item(self):
+    def item(self) -> Any:
         if self._data.size != 1:
             raise ValueError(f"item: only a tensor with one element can be converted to a "
                              f"Python number, got shape {self.shape}")
         return self._data.item()
 
-    def numpy(self):
+    def numpy(self) -> np.ndarray:
         return self._data
 
-    def tolist(self):
+    def tolist(self) -> Any:
         return self._data.tolist()
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
         return len(self._data)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         return (self[i] for i in range(len(self)))
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike | None = None, copy: bool | None = None) -> np.ndarray:
         return self._data if dtype is None else self._data.astype(dtype)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         body = np.array2string(self._data, separator=", ", prefix="Tensor(")
         extra = ""
         if self._data.dtype != np.float32 or self._data.size == 0:
@@ -160,19 +176,19 @@ class Tensor:
             extra += ", requires_grad=True"
         return f"Tensor({body}{extra})"
 
-    def __bool__(self):
+    def __bool__(self) -> bool:
         if self._data.size != 1:
             raise ValueError(f"bool: the truth value of a tensor of shape {self.shape} is "
                              "ambiguous; use .any() or .all()")
         return bool(self._data)
 
-    def __float__(self):
+    def __float__(self) -> float:
         return float(self.item())
 
-    def __int__(self):
+    def __int__(self) -> int:
         return int(self.item())
 
-    def __index__(self):
+    def __index__(self) -> int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError(f"__index__: only integer scalar tensors can be used as an index, "
                             f"got dtype {self.dtype} shape {self.shape}")
@@ -181,111 +197,111 @@ class Tensor:
     __hash__ = object.__hash__
 
     # --- arithmetic --------------------------------------------------------------------
-    def __add__(self, other):
+    def __add__(self, other: Any) -> Tensor:
         return _ops.add(self, other)
 
-    def __radd__(self, other):
+    def __radd__(self, other: Any) -> Tensor:
         return _ops.add(other, self)
 
-    def __sub__(self, other):
+    def __sub__(self, other: Any) -> Tensor:
         return _ops.subtract(self, other)
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: Any) -> Tensor:
         return _ops.subtract(other, self)
 
-    def __mul__(self, other):
+    def __mul__(self, other: Any) -> Tensor:
         return _ops.multiply(self, other)
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: Any) -> Tensor:
         return _ops.multiply(other, self)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: Any) -> Tensor:
         return _ops.divide(self, other)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: Any) -> Tensor:
         return _ops.divide(other, self)
 
-    def __pow__(self, other):
+    def __pow__(self, other: Any) -> Tensor:
         return _ops.power(self, other)
 
-    def __rpow__(self, other):
+    def __rpow__(self, other: Any) -> Tensor:
         return _ops.power(other, self)
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: Any) -> Tensor:
         return _ops.matmul(self, other)
 
-    def __rmatmul__(self, other):
+    def __rmatmul__(self, other: Any) -> Tensor:
         return _ops.matmul(other, self)
 
-    def __neg__(self):
+    def __neg__(self) -> Tensor:
         return _ops.negative(self)
 
-    def __pos__(self):
+    def __pos__(self) -> Tensor:
         return self
 
-    def __abs__(self):
+    def __abs__(self) -> Tensor:
         return _ops.abs(self)
 
     # Comparisons give bool tensors and record nothing.
-    def __lt__(self, other):
+    def __lt__(self, other: Any) -> Tensor:
         return _ops.compare(np.less, self, other)
 
-    def __le__(self, other):
+    def __le__(self, other: Any) -> Tensor:
         return _ops.compare(np.less_equal, self, other)
 
-    def __gt__(self, other):
+    def __gt__(self, other: Any) -> Tensor:
         return _ops.compare(np.greater, self, other)
 
-    def __ge__(self, other):
+    def __ge__(self, other: Any) -> Tensor:
         return _ops.compare(np.greater_equal, self, other)
 
-    def __eq__(self, other):
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]  # elementwise, as in PyTorch
         return _ops.compare(np.equal, self, other)
 
-    def __ne__(self, other):
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]  # elementwise, as in PyTorch
         return _ops.compare(np.not_equal, self, other)
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Tensor:
         return _ops.getitem(self, index)
 
     # In-place updates: see inplace.py for how they stay correct under autograd.
-    def __setitem__(self, index, value):
+    def __setitem__(self, index: Any, value: Any) -> None:
         inplace.setitem(self, index, value)
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.add, other, "+=")
 
-    def __isub__(self, other):
+    def __isub__(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.subtract, other, "-=")
 
-    def __imul__(self, other):
+    def __imul__(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.multiply, other, "*=")
 
-    def __itruediv__(self, other):
+    def __itruediv__(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.divide, other, "/=")
 
-    def __ipow__(self, other):
+    def __ipow__(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.power, other, "**=")
 
-    def add_(self, other):
+    def add_(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.add, other, "add_")
 
-    def sub_(self, other):
+    def sub_(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.subtract, other, "sub_")
 
-    def mul_(self, other):
+    def mul_(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.multiply, other, "mul_")
 
-    def div_(self, other):
+    def div_(self, other: Any) -> Tensor:
         return inplace.update(self, _ops.divide, other, "div_")
 
-    def zero_(self):
+    def zero_(self) -> Tensor:
         return inplace.setitem(self, Ellipsis, 0, "zero_")
 
-    def fill_(self, value):
+    def fill_(self, value: Any) -> Tensor:
         return inplace.setitem(self, Ellipsis, value, "fill_")
 
-    def copy_(self, src):
+    def copy_(self, src: Any) -> Tensor:
         return inplace.setitem(self, Ellipsis, src, "copy_")
 
     # --- functions as methods ----------------------------------------------------------
@@ -310,7 +326,7 @@ class Tensor:
     def leaky_relu(self, slope=0.01):
         return _ops.leaky_relu(self, slope)
 
-    def abs(self):
+    def abs(self) -> Tensor:
         return _ops.abs(self)
 
     def sin(self):
@@ -365,7 +381,7 @@ class Tensor:
         return _ops.transpose(self, (axes[0] if len(axes) == 1 else axes) or None)
 
     @property
-    def T(self):
+    def T(self) -> Tensor:
         return _ops.transpose(self)
 
     def squeeze(self, axis=None):
@@ -380,6 +396,11 @@ class Tensor:
     def broadcast_to(self, shape):
         return _ops.broadcast_to(self, shape)
 
+
+    if TYPE_CHECKING:
+        # Most math, shape and reduction methods are installed from autograd.ops at import;
+        # to a type checker they are Any-typed attributes.
+        def __getattr__(self, name: str) -> Any: ...
 
 from . import inplace  # noqa: E402  (these import Tensor, so they load after it)
 from . import ops as _ops  # noqa: E402

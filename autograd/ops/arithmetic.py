@@ -2,7 +2,12 @@
 `Op.__call__` makes the broadcast of any tracked input an explicit `BroadcastTo` node, so every
 rule below sees inputs of the output's shape (or constants) and never thinks about broadcasting."""
 
+from __future__ import annotations
+
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from ..op import Op
 from ..shapes import broadcast_shapes
@@ -205,39 +210,39 @@ class AsType(Op):
         return astype(da, self.dtype)
 
 
-def add(a, b):
+def add(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     return Add()(*pair(a, b))
 
 
-def subtract(a, b):
+def subtract(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     return Subtract()(*pair(a, b))
 
 
-def multiply(a, b):
+def multiply(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     return Multiply()(*pair(a, b))
 
 
-def divide(a, b):
+def divide(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     return Divide()(*pair(a, b))
 
 
-def power(a, b):
+def power(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     return Power()(*pair(a, b))
 
 
-def negative(a):
+def negative(a: Tensor | ArrayLike) -> Tensor:
     return Negative()(as_tensor(a))
 
 
-def maximum(a, b):
+def maximum(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     return Maximum()(*pair(a, b))
 
 
-def minimum(a, b):
+def minimum(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     return Minimum()(*pair(a, b))
 
 
-def where(cond, a, b):
+def where(cond: Any, a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     """Elementwise choice; `cond` is a bool array or Tensor and gets no gradient."""
     cond = np.asarray(cond._data if isinstance(cond, Tensor) else cond, dtype=bool)
     a, b = pair(a, b)
@@ -245,7 +250,7 @@ def where(cond, a, b):
     return Where(cond)(a, b)
 
 
-def astype(a, dtype):
+def astype(a: Tensor | ArrayLike, dtype: DTypeLike) -> Tensor:
     a = as_tensor(a)
     dtype = np.dtype(dtype)
     if dtype == a.dtype:

@@ -1,12 +1,20 @@
 """Reductions over axes. The reverse rule of each reshapes the cotangent back to the
 keepdims shape and broadcasts it over the reduced axes; mean, var and std are compositions."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..op import Op
 from ..shapes import normalize_axes, reduced_shape
 from ._util import as_tensor, const
 from .shape import broadcast_to, reshape
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 
 class _Reduction(Op):
@@ -132,12 +140,14 @@ def _finite_max(a, axis):
     return np.where(np.isfinite(m), m, 0)
 
 
-def sum(a, axis=None, keepdims=False):
+def sum(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False) -> Tensor:
     a = as_tensor(a)
     return Sum(normalize_axes("sum", axis, a.ndim), keepdims)(a)
 
 
-def mean(a, axis=None, keepdims=False):
+def mean(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None,
+         keepdims: bool = False) -> Tensor:
     a = as_tensor(a)
     axes = normalize_axes("mean", axis, a.ndim)
     count = int(np.prod([a.shape[i] for i in axes]))
@@ -147,17 +157,18 @@ def mean(a, axis=None, keepdims=False):
     return Sum(axes, keepdims)(a) * (1.0 / count)
 
 
-def max(a, axis=None, keepdims=False):
+def max(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False):
     a = as_tensor(a)
     return Max(normalize_axes("max", axis, a.ndim), keepdims)(a)
 
 
-def min(a, axis=None, keepdims=False):
+def min(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False):
     a = as_tensor(a)
     return Min(normalize_axes("min", axis, a.ndim), keepdims)(a)
 
 
-def var(a, axis=None, keepdims=False, ddof=0):
+def var(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False,
+        ddof: float = 0) -> Tensor:
     """Σ (a - mean)² / (n - ddof) over the axes."""
     a = as_tensor(a)
     axes = normalize_axes("var", axis, a.ndim)
@@ -168,21 +179,23 @@ def var(a, axis=None, keepdims=False, ddof=0):
     return Sum(axes, keepdims)(centred * centred) * (1.0 / (count - ddof))
 
 
-def std(a, axis=None, keepdims=False, ddof=0):
+def std(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None, keepdims: bool = False,
+        ddof: float = 0) -> Tensor:
     return var(a, axis, keepdims, ddof).sqrt()
 
 
-def logsumexp(a, axis=None, keepdims=False):
+def logsumexp(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None,
+              keepdims: bool = False) -> Tensor:
     a = as_tensor(a)
     return LogSumExp(normalize_axes("logsumexp", axis, a.ndim), keepdims)(a)
 
 
-def log_softmax(a, axis=-1):
+def log_softmax(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Tensor:
     """The log-probabilities a - logsumexp(a) along `axis`, stable for any size of input."""
     a = as_tensor(a)
     return LogSoftmax(normalize_axes("log_softmax", axis, a.ndim))(a)
 
 
-def softmax(a, axis=-1):
+def softmax(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = -1) -> Tensor:
     """exp(log_softmax(a)): never overflows, and rows sum to 1."""
     return log_softmax(a, axis).exp()

@@ -2,9 +2,13 @@
 indexing and joining. Each reverse rule moves the cotangent back the way the entries came;
 indexing's reverse is a scatter-add, so repeated indices accumulate."""
 
+from __future__ import annotations
+
 import builtins
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..op import Op
 from ..shapes import ShapeError, broadcast_shapes, normalize_axes
@@ -200,7 +204,7 @@ def index_put(a, index, v):
     return IndexPut(_normalize_index(index))(a, as_tensor(v, a))
 
 
-def reshape(a, shape):
+def reshape(a: Tensor | ArrayLike, shape: int | Sequence[int]) -> Tensor:
     a = as_tensor(a)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     if shape == a.shape:
@@ -213,7 +217,7 @@ def reshape(a, shape):
     return Reshape(shape)(a)
 
 
-def transpose(a, axes=None):
+def transpose(a: Tensor | ArrayLike, axes: Sequence[int] | None = None) -> Tensor:
     a = as_tensor(a)
     if axes is None:
         axes = tuple(range(a.ndim))[::-1]
@@ -224,7 +228,7 @@ def transpose(a, axes=None):
     return Transpose(axes)(a)
 
 
-def squeeze(a, axis=None):
+def squeeze(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None = None) -> Tensor:
     a = as_tensor(a)
     if axis is None:
         axes = tuple(i for i, n in enumerate(a.shape) if n == 1)
@@ -237,7 +241,7 @@ def squeeze(a, axis=None):
     return reshape(a, tuple(n for i, n in enumerate(a.shape) if i not in axes))
 
 
-def expand_dims(a, axis):
+def expand_dims(a: Tensor | ArrayLike, axis: int | tuple[int, ...] | None) -> Tensor:
     a = as_tensor(a)
     axes = normalize_axes("expand_dims", axis, a.ndim + (1 if isinstance(axis, int) else len(axis)))
     shape = list(a.shape)
@@ -246,12 +250,12 @@ def expand_dims(a, axis):
     return reshape(a, tuple(shape))
 
 
-def flatten(a):
+def flatten(a: Tensor | ArrayLike) -> Tensor:
     a = as_tensor(a)
     return reshape(a, (a.size,))
 
 
-def broadcast_to(a, shape):
+def broadcast_to(a: Tensor | ArrayLike, shape: int | Sequence[int]) -> Tensor:
     a = as_tensor(a)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     if shape == a.shape:
@@ -276,7 +280,8 @@ def getitem(a, index):
     return GetItem(_normalize_index(index))(a)
 
 
-def concatenate(tensors, axis=0):
+def concatenate(tensors: Sequence[Tensor | ArrayLike],
+                axis: int | tuple[int, ...] | None = 0) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("concatenate: needs at least one tensor")
@@ -292,7 +297,7 @@ def concatenate(tensors, axis=0):
     return Concatenate(axis)(*tensors)
 
 
-def stack(tensors, axis=0):
+def stack(tensors: Sequence[Tensor | ArrayLike], axis: int | tuple[int, ...] | None = 0) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: needs at least one tensor")

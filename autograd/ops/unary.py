@@ -1,9 +1,17 @@
 """Elementwise functions of one tensor: exponentials, activations, trigonometry, clipping."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..op import Op
 from ._util import as_tensor, const
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 
 class Exp(Op):
@@ -194,47 +202,47 @@ class Clip(Op):
         return da * self._inside()
 
 
-def exp(a):
+def exp(a: Tensor | ArrayLike) -> Tensor:
     return Exp()(as_tensor(a))
 
 
-def log(a):
+def log(a: Tensor | ArrayLike) -> Tensor:
     return Log()(as_tensor(a))
 
 
-def sqrt(a):
+def sqrt(a: Tensor | ArrayLike) -> Tensor:
     return Sqrt()(as_tensor(a))
 
 
-def tanh(a):
+def tanh(a: Tensor | ArrayLike) -> Tensor:
     return Tanh()(as_tensor(a))
 
 
-def sigmoid(a):
+def sigmoid(a: Tensor | ArrayLike) -> Tensor:
     return Sigmoid()(as_tensor(a))
 
 
-def relu(a):
+def relu(a: Tensor | ArrayLike) -> Tensor:
     return Relu()(as_tensor(a))
 
 
-def leaky_relu(a, slope=0.01):
+def leaky_relu(a: Tensor | ArrayLike, slope: float = 0.01) -> Tensor:
     return LeakyRelu(slope)(as_tensor(a))
 
 
-def abs(a):
+def abs(a: Tensor | ArrayLike) -> Tensor:
     return Abs()(as_tensor(a))
 
 
-def sin(a):
+def sin(a: Tensor | ArrayLike) -> Tensor:
     return Sin()(as_tensor(a))
 
 
-def cos(a):
+def cos(a: Tensor | ArrayLike) -> Tensor:
     return Cos()(as_tensor(a))
 
 
-def clip(a, lo=None, hi=None):
+def clip(a: Tensor | ArrayLike, lo: float | None = None, hi: float | None = None) -> Tensor:
     if lo is None and hi is None:
         raise ValueError("clip: give at least one of lo and hi")
     if lo is not None and hi is not None and lo > hi:
