@@ -5,8 +5,11 @@
     (x * x).sum().backward()      # x.grad == 2x
 """
 
+from . import _install_check as _install_check  # warns if another package is also `autograd`
 from . import allocator as allocator  # noqa: F401  (tunes malloc on import; see allocator.py)
+from . import onnx as onnx  # ag.onnx.export; the onnx package itself loads on first use
 from . import viz
+from ._version import __version__ as __version__
 from .compile import compile as compile  # noqa: F401  (ag.compile; the package stays importable)
 from .dtypes import get_default_dtype, set_default_dtype
 from .forward import jvp
@@ -41,6 +44,5 @@ __all__ = [
 # factories, seeding, devices, Function, save/load. See torch_api.py.
 from . import torch_api  # noqa: E402
 from .torch_api import *  # noqa: E402,F403
-from .torch_api import __version__  # noqa: E402,F401
 
 __all__ += torch_api.__all__

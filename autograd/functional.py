@@ -1,6 +1,10 @@
 """Derivatives of functions: vjp, jacobian (by rows or by columns) and hessian."""
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import mode
 from .forward import jvp
@@ -18,7 +22,8 @@ def _leaves(primals):
     return single, leaves
 
 
-def vjp(f, primals, cotangents):
+def vjp(f: Callable[..., Tensor], primals: Tensor | ArrayLike | Sequence[Tensor | ArrayLike],
+        cotangents: Any) -> tuple[Tensor, Any]:
     """(f(*primals), cotangents·J): one reverse pass, one gradient per primal."""
     single, xs = _leaves(primals)
     with mode.enable_grad():
@@ -30,7 +35,8 @@ def vjp(f, primals, cotangents):
     return out.detach(), grads[0] if single else grads
 
 
-def jacobian(f, x, mode="reverse"):
+def jacobian(f: Callable[[Tensor], Tensor], x: Tensor | ArrayLike,
+             mode: str = "reverse") -> Tensor:
     """∂f(x)/∂x, shaped out.shape + x.shape.
 
     "reverse" builds it row by row: one vjp per output entry, with a one-hot cotangent.
@@ -75,7 +81,7 @@ def _jacobian_forward(f, x):
     return Tensor._make(columns.reshape(out.shape + x.shape))
 
 
-def hessian(f, x):
+def hessian(f: Callable[[Tensor], Tensor], x: Tensor | ArrayLike) -> Tensor:
     """∂²f/∂x², shaped x.shape + x.shape: the reverse-mode Jacobian of the gradient, which
     `create_graph=True` makes differentiable."""
     def gradient(x):

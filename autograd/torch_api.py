@@ -93,7 +93,8 @@ serialization = types.ModuleType("autograd.serialization", "save/load, and safe_
 serialization.__dict__.update(save=save, load=load, safe_globals=serialize.safe_globals,
                               add_safe_globals=serialize.add_safe_globals)
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402  (one source: autograd/_version.py)
+
 inf, nan, pi, e = math.inf, math.nan, math.pi, math.e
 
 __all__ = [

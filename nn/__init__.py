@@ -45,6 +45,7 @@ from .module import IncompatibleKeys, Module, Parameter, StateDictError
 from .more_losses import HuberLoss, KLDivLoss, MultiMarginLoss, SmoothL1Loss
 from .recurrent import GRU, LSTM, RNN
 from .serialization import load, save
+from .summary import summary
 
 __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "Conv2d", "CrossEntropyLoss", "DataLoader",
@@ -106,3 +107,4 @@ __all__ += [
     "LSTMCell", "MultiMarginLoss", "MultiheadAttention", "PReLU", "RNN", "RNNCell", "SiLU",
     "SmoothL1Loss", "Softplus", "Softsign",
 ]
+__all__ += ["summary"]

@@ -8,6 +8,7 @@ hand-written derivative. A 1-d convolution is a 2-d one over images one row tall
 """
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -238,9 +239,11 @@ class _ConvNd(Module):
     _lazy = False  # a lazy layer starts with in_channels=0
     _function = None  # conv1d or conv2d
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                 groups=1, bias=True, padding_mode="zeros", device=None, dtype=None,
-                 output_padding=0):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] = 1, padding: int | str | tuple[int, ...] = 0,
+                 dilation: int | tuple[int, ...] = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None,
+                 output_padding: int | tuple[int, ...] = 0) -> None:
         super().__init__()
         name = type(self).__name__
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
@@ -342,9 +345,11 @@ class _ConvTransposeNd(_ConvNd):
 
     _transposed = True
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
-                 device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | tuple[int, ...],
+                 stride: int | tuple[int, ...] = 1, padding: int | tuple[int, ...] = 0,
+                 output_padding: int | tuple[int, ...] = 0, groups: int = 1, bias: bool = True,
+                 dilation: int | tuple[int, ...] = 1, padding_mode: str = "zeros",
+                 device: Any = None, dtype: Any = None) -> None:
         name = type(self).__name__
         if padding_mode != "zeros":
             raise ValueError(f"{name}: only padding_mode='zeros' is supported (as in PyTorch), "

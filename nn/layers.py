@@ -7,6 +7,8 @@ holds its parameters (and buffers) and says how it prints.
 
 import math
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -31,8 +33,9 @@ class Sequential(Module):
     Indexing gives a module (an int) or a new Sequential (a slice); len and iteration work.
     """
 
-    def __init__(self, *modules):
+    def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
         super().__init__()
+        items: Iterable[tuple[str, Any]]
         if len(modules) == 1 and isinstance(modules[0], dict):
             items = modules[0].items()
         else:
@@ -46,10 +49,10 @@ class Sequential(Module):
     def _items(self):
         return [(n, v) for n, v in self.__dict__.items() if isinstance(v, Module)]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._items())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter([m for _, m in self._items()])
 
     def __getitem__(self, index):
@@ -66,7 +69,7 @@ class Sequential(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def forward(self, x):
+    def forward(self, x: Any) -> Any:
         for module in self:
             x = module(x)
         return x
@@ -76,7 +79,7 @@ class ModuleList(Sequential):
     """A list of modules whose parameters the owner finds ("layers.0.weight"). Unlike
     Sequential it has no forward: the owner decides how to call them."""
 
-    def __init__(self, modules=()):
+    def __init__(self, modules: Iterable[Module] = ()) -> None:
         super().__init__(*modules)
 
     def extend(self, modules):
@@ -91,7 +94,7 @@ class ModuleList(Sequential):
 class ModuleDict(Module):
     """A dict of name -> module whose parameters the owner finds ("heads.cls.weight")."""
 
-    def __init__(self, modules=None):
+    def __init__(self, modules: Mapping[str, Module] | None = None) -> None:
         super().__init__()
         for name, module in (modules or {}).items():
             self[name] = module
@@ -116,20 +119,20 @@ class ModuleDict(Module):
     def values(self):
         return [v for _, v in self.items()]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.items())
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.keys())
 
 
 class Identity(Module):
     """Returns its input unchanged (a placeholder layer); ignores any arguments."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__()
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return x
 
 
@@ -139,7 +142,7 @@ class Linear(Module):
     Init (PyTorch's): W by kaiming_uniform_(a=√5), i.e. U(±1/√in_features); b U(±1/√in_features).
     """
 
-    def __init__(self, in_features, out_features, bias=True):
+    def __init__(self, in_features: int, out_features: int, bias: bool = True) -> None:
         super().__init__()
         self.in_features = _count(in_features, "in_features", "Linear")
         self.out_features = _count(out_features, "out_features", "Linear")
@@ -155,7 +158,7 @@ class Linear(Module):
             bound = 1 / math.sqrt(self.in_features)
             init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):
@@ -166,11 +169,11 @@ class Linear(Module):
 class ReLU(Module):
     """max(x, 0). `inplace` is accepted for PyTorch compatibility; the result is a new tensor."""
 
-    def __init__(self, inplace=False):
+    def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.relu(x)
 
     def extra_repr(self):
@@ -180,11 +183,11 @@ class ReLU(Module):
 class LeakyReLU(Module):
     """x if x > 0 else negative_slope·x."""
 
-    def __init__(self, negative_slope=0.01, inplace=False):
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope, self.inplace = negative_slope, inplace
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.leaky_relu(x, self.negative_slope)
 
     def extra_repr(self):
@@ -192,23 +195,23 @@ class LeakyReLU(Module):
 
 
 class Tanh(Module):
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.tanh(x)
 
 
 class Sigmoid(Module):
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.sigmoid(x)
 
 
 class Softmax(Module):
     """exp(x_i) / Σ_j exp(x_j) along `dim` (None means the last axis)."""
 
-    def __init__(self, dim=None):
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.softmax(x, self.dim)
 
     def extra_repr(self):
@@ -218,7 +221,7 @@ class Softmax(Module):
 class LogSoftmax(Softmax):
     """x_i - logsumexp(x) along `dim` (None means the last axis)."""
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.log_softmax(x, self.dim)
 
 
@@ -226,12 +229,12 @@ class Dropout(Module):
     """Inverted dropout: in training, zero each entry with probability p and scale the rest by
     1/(1 - p); in eval mode, the identity."""
 
-    def __init__(self, p=0.5, inplace=False):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         F._check_probability(p, "Dropout")
         self.p, self.inplace = p, inplace
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.dropout(x, self.p, self.training)
 
     def extra_repr(self):
@@ -241,7 +244,8 @@ class Dropout(Module):
 class LayerNorm(Module):
     """(x - mean) / √(var + eps) · weight + bias over the trailing `normalized_shape` axes."""
 
-    def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True):
+    def __init__(self, normalized_shape: int | Iterable[int], eps: float = 1e-5,
+                 elementwise_affine: bool = True, bias: bool = True) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
         self.normalized_shape = tuple(int(n) for n in shape)
@@ -250,7 +254,7 @@ class LayerNorm(Module):
         self.weight = Parameter(np.ones(self.normalized_shape)) if affine else None
         self.bias = Parameter(np.zeros(self.normalized_shape)) if affine and bias else None
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
@@ -261,11 +265,11 @@ class LayerNorm(Module):
 class Flatten(Module):
     """Merge axes start_dim..end_dim into one: (N, C, H, W) -> (N, C·H·W) by default."""
 
-    def __init__(self, start_dim=1, end_dim=-1):
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x)
         ndim = max(x.ndim, 1)
         start, end = self.start_dim % ndim, self.end_dim % ndim
@@ -284,9 +288,10 @@ class Embedding(Module):
     embedding_dim), initialised N(0, 1) with row `padding_idx` (if given) zeroed; that row
     gets no gradient. See `F.embedding` for max_norm and scale_grad_by_freq."""
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None,
-                 norm_type=2.0, scale_grad_by_freq=False, sparse=False, _weight=None,
-                 _freeze=False, device=None, dtype=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm: float | None = None, norm_type: float = 2.0,
+                 scale_grad_by_freq: bool = False, sparse: bool = False, _weight: Any = None,
+                 _freeze: bool = False, device: Any = None, dtype: Any = None) -> None:
         super().__init__()
         self.num_embeddings = _count(num_embeddings, "num_embeddings", "Embedding")
         self.embedding_dim = _count(embedding_dim, "embedding_dim", "Embedding")
@@ -330,7 +335,7 @@ class Embedding(Module):
         return cls(rows, dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
                    _weight=embeddings, _freeze=freeze)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 
@@ -351,7 +356,7 @@ class Dropout2d(Dropout):
     """Channel dropout: in training, zero each whole channel of (N, C, H, W) input with
     probability p and scale the rest by 1/(1 - p); in eval mode, the identity."""
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         return F.dropout2d(x, self.p, self.training)
 
 
@@ -359,7 +364,7 @@ class Unflatten(Module):
     """Split axis `dim` into `unflattened_size` (which may hold one -1):
     Unflatten(1, (C, H, W)) turns (N, C·H·W) into (N, C, H, W)."""
 
-    def __init__(self, dim, unflattened_size):
+    def __init__(self, dim: int | str, unflattened_size: Any) -> None:
         super().__init__()
         if not isinstance(unflattened_size, (tuple, list)) or not all(
                 isinstance(n, (int, np.integer)) for n in unflattened_size):
@@ -367,7 +372,7 @@ class Unflatten(Module):
                             f"{unflattened_size!r}")
         self.dim, self.unflattened_size = dim, tuple(unflattened_size)
 
-    def forward(self, x):
+    def forward(self, x: Tensor) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x)
         if not -x.ndim <= self.dim < x.ndim:
             raise ShapeError(f"Unflatten: dim {self.dim} is out of range for a tensor of shape "

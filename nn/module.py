@@ -7,6 +7,8 @@ list of layers behaves like PyTorch's ModuleList). Names join with "." as in PyT
 """
 
 from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -15,6 +17,8 @@ from autograd.viz.calls import record as record_call
 
 from . import hooks as _hooks
 from .casting import Casting
+
+M = TypeVar("M", bound="Module")  # methods that return the module itself keep its type
 
 
 class Parameter(Tensor):
@@ -26,7 +30,7 @@ class Parameter(Tensor):
 
     __slots__ = ()
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:
             data = np.empty(0, dtype=get_default_dtype())
         if isinstance(data, Tensor):
@@ -67,14 +71,14 @@ class Module(Casting):
 
     training = True
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.training = True
         self._buffers = {}  # buffer name -> persistent (saved in state_dict)
 
-    def forward(self, *args, **kwargs):
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__}: forward() is not implemented")
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         hooks = self.__dict__.get("_hooks")
         if hooks is None:
             out = self.forward(*args, **kwargs)
@@ -123,7 +127,7 @@ class Module(Casting):
         self.__dict__.get("_buffers", {}).pop(name, None)
         object.__delattr__(self, name)
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
         """Keep `tensor` (an array or Tensor, not a parameter) as state: it is saved in
         `state_dict()` when `persistent`, and is reachable as `self.<name>`."""
         if not isinstance(name, str) or not name or "." in name:
@@ -135,13 +139,13 @@ class Module(Casting):
         self._buffers[name] = bool(persistent)
         setattr(self, name, tensor)
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: "Parameter | None") -> None:
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(f"register_parameter: {name!r} must be a Parameter or None, got "
                             f"{type(param).__name__}")
         setattr(self, name, param)
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: "Module | None") -> None:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"add_module: {name!r} must be a Module, got {type(module).__name__}")
         if not isinstance(name, str) or not name or "." in name or hasattr(type(self), name):
@@ -150,7 +154,7 @@ class Module(Casting):
 
     register_module = add_module
 
-    def get_submodule(self, target):
+    def get_submodule(self, target: str) -> "Module":
         """The descendant at dotted path `target` ("" is this module)."""
         module = self
         for part in target.split(".") if target else []:
@@ -161,11 +165,11 @@ class Module(Casting):
             module = child
         return module
 
-    def get_parameter(self, target):
+    def get_parameter(self, target: str) -> "Parameter":
         """The Parameter at dotted path `target`, e.g. "0.weight"."""
         return self._get_member(target, dict(self.named_parameters()), "parameter")
 
-    def get_buffer(self, target):
+    def get_buffer(self, target: str) -> Tensor:
         return self._get_member(target, dict(self.named_buffers()), "buffer")
 
     def _get_member(self, target, members, kind):
@@ -195,18 +199,19 @@ class Module(Casting):
         """Every (name, child) pair, repeats included (state_dict saves a shared child twice)."""
         return [(n, v) for n, v in self._members() if isinstance(v, Module)]
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, "Module"]]:
         seen = set()
         for name, child in self._all_children():
             if id(child) not in seen:
                 seen.add(id(child))
                 yield name, child
 
-    def children(self):
+    def children(self) -> Iterator["Module"]:
         for _, child in self.named_children():
             yield child
 
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: set[Any] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
         """(name, module) for this module ("" or `prefix`) and every descendant, depth first."""
         memo = set() if memo is None else memo
         stack = [(prefix, self)]
@@ -221,11 +226,12 @@ class Module(Casting):
             for child_name, child in reversed(children):
                 stack.append((f"{name}.{child_name}" if name else child_name, child))
 
-    def modules(self):
+    def modules(self) -> Iterator["Module"]:
         for _, module in self.named_modules():
             yield module
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, "Parameter"]]:
         """(dotted name, Parameter) pairs, each parameter once, in registration order."""
         modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         seen = set()
@@ -237,11 +243,12 @@ class Module(Casting):
                     seen.add(id(p))
                 yield (f"{module_name}.{name}" if module_name else name), p
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator["Parameter"]:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         """(dotted name, buffer) pairs, non-persistent buffers included, each buffer once."""
         modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
         seen = set()
@@ -253,12 +260,12 @@ class Module(Casting):
                     seen.add(id(b))
                 yield (f"{module_name}.{name}" if module_name else name), b
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     # --- modes and gradients -------------------------------------------------------------
-    def train(self, mode=True):
+    def train(self: M, mode: bool = True) -> M:
         """Set training mode (dropout active, batch norm uses batch statistics) on this module
         and every descendant; `eval()` is `train(False)`. Returns self."""
         if not isinstance(mode, bool):
@@ -267,15 +274,15 @@ class Module(Casting):
             module.training = mode
         return self
 
-    def eval(self):
+    def eval(self: M) -> M:
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self: M, requires_grad: bool = True) -> M:
         for p in self.parameters():
             p.requires_grad = requires_grad
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's gradient: drop it (default) or fill it with zeros in place
         (the same gradient tensor, its version bumped, as an optimizer's zero_grad does)."""
         for p in self.parameters():
@@ -287,7 +294,7 @@ class Module(Casting):
                 with no_grad():
                     p.grad.zero_()
 
-    def apply(self, fn):
+    def apply(self: M, fn: Callable[["Module"], Any]) -> M:
         """Call `fn` on every descendant, then on this module (as PyTorch does). Returns self."""
         for child in self.children():
             child.apply(fn)
@@ -295,7 +302,8 @@ class Module(Casting):
         return self
 
     # --- state -------------------------------------------------------------------------
-    def state_dict(self, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, destination: dict[str, Any] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         """An OrderedDict of dotted names -> ndarray copies: each module's own parameters,
         then its persistent buffers, then its children's entries (PyTorch's order and keys).
         `keep_vars=True` gives the Tensors themselves instead of copies."""
@@ -306,7 +314,7 @@ class Module(Casting):
             child.state_dict(dest, f"{prefix}{name}.", keep_vars)
         return dest
 
-    def load_state_dict(self, state_dict, strict=True):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> Any:
         """Copy arrays (ndarrays or Tensors) into the parameters and buffers of the same names.
 
         Nothing is copied unless everything fits. A shape mismatch is always an error; with
@@ -355,7 +363,7 @@ class Module(Casting):
         return IncompatibleKeys(missing, unexpected)
 
     # --- repr ----------------------------------------------------------------------------
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         """The text inside the parentheses of this module's repr (its constructor arguments)."""
         return ""
 

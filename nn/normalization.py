@@ -5,6 +5,8 @@ One class holds the logic; `BatchNorm1d` and `BatchNorm2d` differ only in the in
 they accept. The math is `F.batch_norm`.
 """
 
+from typing import Any
+
 import numpy as np
 
 from autograd import ShapeError, Tensor, get_default_dtype
@@ -26,8 +28,9 @@ class _BatchNorm(Module):
     _ranks = ()  # the input ranks accepted, and how they are described in errors
     _described = ""
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, device=None, dtype=None, *, bias=True):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device: Any = None,
+                 dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         name = type(self).__name__
         check_device(name, device)
@@ -99,8 +102,9 @@ class _InstanceNorm(_BatchNorm):
     affine parameters and no running statistics unless asked for. An unbatched input (one
     sample, no N axis) is accepted."""
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
-                 track_running_stats=False, device=None, dtype=None):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device: Any = None,
+                 dtype: Any = None) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
 
     def forward(self, x):

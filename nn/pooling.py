@@ -182,8 +182,10 @@ def adaptive_avg_pool1d(input, output_size):
 class MaxPool2d(Module):
     """Max over kernel-sized windows; `stride` defaults to `kernel_size`."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
+    def __init__(self, kernel_size: int | tuple[int, int],
+                 stride: int | tuple[int, int] | None = None,
+                 padding: int | tuple[int, int] = 0, dilation: int | tuple[int, int] = 1,
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
         if ceil_mode:
             raise NotImplementedError(f"{type(self).__name__}: ceil_mode=True is not supported")
@@ -212,8 +214,10 @@ class MaxPool1d(MaxPool2d):
 class AvgPool2d(Module):
     """Mean over kernel-sized windows; `stride` defaults to `kernel_size`."""
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
-                 count_include_pad=True, divisor_override=None):
+    def __init__(self, kernel_size: int | tuple[int, int],
+                 stride: int | tuple[int, int] | None = None,
+                 padding: int | tuple[int, int] = 0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None) -> None:
         super().__init__()
         if ceil_mode:
             raise NotImplementedError("AvgPool2d: ceil_mode=True is not supported")

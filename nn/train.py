@@ -1,10 +1,11 @@
-"""The main job: train a digit classifier on the bundled UCI digits, the way a PyTorch user would.
+"""Train digit classifiers on the bundled UCI digits, the way a PyTorch user would.
 
     chainrule-demo                      # an MLP and a small CNN, Adam, default epochs
     python -m nn.train --model mlp --epochs 40 --optimizer sgd --lr 0.1
 
-Prints per-epoch loss and accuracy, then writes a loss-curve plot, a picture of the model's
-computational graph and the trained weights into an output folder it names at the end.
+Prints each model's layer table and per-epoch loss and accuracy, then writes a loss-curve
+plot, a picture of the model's computational graph and the trained weights into an output
+folder it names at the end.
 """
 
 import argparse
@@ -89,8 +90,8 @@ def train(name, data, args, log):
     loss_fn = nn.CrossEntropyLoss()
     Xtr, Xte = inputs_for(name, X_train), inputs_for(name, X_test)
     history = {"loss": [], "train_acc": [], "test_acc": []}
-    log(f"\n{name.upper()}: {sum(p.numel() for p in model.parameters()):,} parameters, "
-        f"{type(opt).__name__}, {epochs} epochs\n{model}")
+    log(f"\n{name.upper()}: {type(opt).__name__}, {epochs} epochs\n"
+        f"{nn.summary(model, input_data=Xtr[:1], verbose=False)}")
 
     def step(xb, yb):
         loss = loss_fn(model(xb), yb)
@@ -121,11 +122,15 @@ def train(name, data, args, log):
 
 
 def _progress(iterable, name, quiet):
+    """A tqdm bar on a terminal; elsewhere (a log file, CI) the plain iterable, so that the
+    caller prints one line per epoch instead of a stream of carriage returns."""
+    if quiet or not sys.stdout.isatty():
+        return iterable
     try:
         from tqdm import tqdm
     except ImportError:
         return iterable
-    return tqdm(iterable, desc=name, disable=quiet, leave=True, ncols=120, file=sys.stdout)
+    return tqdm(iterable, desc=name, leave=True, ncols=120, file=sys.stdout)
 
 
 def write_plot(histories, path):
@@ -135,6 +140,8 @@ def write_plot(histories, path):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
+        print("(loss curves skipped: matplotlib is not installed; "
+              "pip install 'chainrule[plot]' to get loss.png)")
         return None
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
     for name, h in histories.items():
@@ -174,26 +181,60 @@ def output_folder(args):
     return args.out
 
 
-def run(argv=None):
-    """Parse the command line, train, write the outputs; returns each model's history."""
-    parser = argparse.ArgumentParser(prog="chainrule-demo", description=__doc__.split("\n")[0])
-    parser.add_argument("--model", choices=["mlp", "cnn", "rnn", "both"], default="both")
-    parser.add_argument("--epochs", type=int, default=None,
-                        help=f"epochs per model (default: {EPOCHS})")
-    parser.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
-    parser.add_argument("--lr", type=float, default=None, help="learning rate (default: per "
-                        "optimizer)")
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=None, help="output folder (default: a new "
-                        "out/digits-<time> folder)")
-    parser.add_argument("--overwrite", action="store_true", help="allow writing into a "
-                        "non-empty --out folder")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--compile", action="store_true", help="train with ag.compile: the "
-                        "step is traced once, then replayed as generated NumPy code")
-    args = parser.parse_args(argv)
+EPILOG = """\
+what it writes, into the --out folder:
+  <model>.npz            trained weights (nn.load, then model.load_state_dict)
+  <model>.safetensors    the same weights for PyTorch (safetensors.torch.load_file)
+  graph_<model>.svg      the computational graph of one batch, grouped by layer
+                         (graph_<model>.dot: its DOT text, also written without Graphviz)
+  loss.png               loss and test-accuracy curves (needs the plot extra:
+                         pip install 'chainrule[plot]')
 
+The progress bar (plot extra) shows on a terminal; otherwise one line per epoch is printed.
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, with every flag explained (`chainrule-demo --help`)."""
+    from autograd import __version__
+
+    p = argparse.ArgumentParser(
+        prog="chainrule-demo", description=__doc__.split("\n")[0], epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", choices=["mlp", "cnn", "rnn", "both"], default="both",
+                   help="which model to train: an MLP on the 64 pixels, a small CNN on the "
+                        "8x8 image, a GRU that reads the image row by row, or both the MLP "
+                        "and the CNN one after the other (default: both)")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="passes over the training images, for each model (default: "
+                        + ", ".join(f"{n} for {m}" for m, n in EPOCHS.items()) + ")")
+    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam",
+                   help="the optimizer; momentum and nesterov are SGD with momentum 0.9 "
+                        "(default: adam)")
+    p.add_argument("--lr", type=float, default=None,
+                   help="learning rate (default: per optimizer: "
+                        + ", ".join(f"{k} {v[1]['lr']:g}" for k, v in OPTIMIZERS.items()) + ")")
+    p.add_argument("--batch-size", type=int, default=32,
+                   help="examples per optimizer step (default: 32)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the initial weights, the train/test split and the batch "
+                        "order; the same seed gives the same run (default: 0)")
+    p.add_argument("--out", default=None,
+                   help="output folder (default: a new out/digits-<date>-<time> folder)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="allow writing into an --out folder that already has files")
+    p.add_argument("--quiet", action="store_true",
+                   help="print no progress bar and no per-epoch lines, only the results")
+    p.add_argument("--compile", action="store_true",
+                   help="train with ag.compile: the step is traced once, then replayed as "
+                        "generated NumPy code")
+    p.add_argument("--version", action="version", version=f"%(prog)s (chainrule) {__version__}")
+    return p
+
+
+def run(argv: list[str] | None = None) -> dict[str, dict[str, list[float]]]:
+    """Parse the command line, train, write the outputs; returns each model's history."""
+    args = parser().parse_args(argv)
     folder = output_folder(args)
     X, y = load_digits()
     data = train_test_split(X, y, test_size=0.2, seed=args.seed)
@@ -203,15 +244,21 @@ def run(argv=None):
     for name in (["mlp", "cnn"] if args.model == "both" else [args.model]):
         model, histories[name] = train(name, data, args, print)
         nn.save(model.state_dict(), os.path.join(folder, f"{name}.npz"))
+        nn.save(model.state_dict(), os.path.join(folder, f"{name}.safetensors"))
         write_graph(model, name, data[0], data[2], folder)
-    write_plot(histories, os.path.join(folder, "loss.png"))
-    print(f"\nWrote the loss curves, graph pictures and trained weights to {folder}/:")
+    plot = write_plot(histories, os.path.join(folder, "loss.png"))
+    wrote = "the loss curves, graph pictures" if plot else "the graph pictures"
+    print(f"\nWrote {wrote} and trained weights to {folder}/:")
     for entry in sorted(os.listdir(folder)):
         print(f"  {entry}")
+    first = next(iter(histories))
+    print(f"\nNext: load the weights with nn.load('{os.path.join(folder, first)}.npz') and "
+          "model.load_state_dict(...), or open the .safetensors file in PyTorch; the lessons "
+          "in notebooks/ explain what the graph pictures show.")
     return histories
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> None:
     """The console script: like `run`, but returns nothing (an exit status of 0)."""
     run(argv)
 

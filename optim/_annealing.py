@@ -15,6 +15,7 @@ from ._scheduler import (
     per_group,
     warn_outside_step,
 )
+from .optimizer import Optimizer
 
 
 class CosineAnnealingLR(LRScheduler):
@@ -26,7 +27,8 @@ class CosineAnnealingLR(LRScheduler):
     where that ratio would divide by zero (just after each minimum).
     """
 
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         check_int(self, "T_max", T_max)
         check_real(self, "eta_min", eta_min, lambda v: v >= 0, "a value >= 0")
         self.T_max = T_max
@@ -61,7 +63,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     epoch), and finds T_cur and T_i from it in closed form.
     """
 
-    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         check_int(self, "T_0", T_0)
         check_int(self, "T_mult", T_mult)
         check_real(self, "eta_min", eta_min, lambda v: v >= 0, "a value >= 0")
@@ -69,7 +72,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_i = T_0
         self.T_mult = T_mult
         self.eta_min = eta_min
-        self.T_cur = last_epoch
+        self.T_cur: float = last_epoch  # a float after step(epoch=2.5)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -77,7 +80,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         cosine = 1 + math.cos(math.pi * self.T_cur / self.T_i)
         return [self.eta_min + (base - self.eta_min) * cosine / 2 for base in self.base_lrs]
 
-    def step(self, epoch=None):
+    def step(self, epoch: float | None = None) -> None:
         """Advance one epoch, or go to `epoch` (a float is allowed: a point within an epoch)."""
         if epoch is None and self.last_epoch < 0:
             epoch = 0
@@ -116,10 +119,13 @@ class OneCycleLR(LRScheduler):
     'base_momentum'); stepping past total_steps is an error.
     """
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
-                 pct_start=0.3, anneal_strategy="cos", cycle_momentum=True,
-                 base_momentum=0.85, max_momentum=0.95, div_factor=25.0,
-                 final_div_factor=1e4, three_phase=False, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, max_lr: float | list[float],
+                 total_steps: int | None = None, epochs: int | None = None,
+                 steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float = 0.85, max_momentum: float = 0.95,
+                 div_factor: float = 25.0, final_div_factor: float = 1e4,
+                 three_phase: bool = False, last_epoch: int = -1) -> None:
         check_optimizer(self, optimizer)
         name = type(self).__name__
         if total_steps is not None:

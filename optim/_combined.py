@@ -3,6 +3,7 @@ which follows a metric instead of the epoch. Re-exported by `optim.lr_scheduler`
 
 import math
 from bisect import bisect_right
+from collections.abc import Iterable
 
 from ._scheduler import (
     LRScheduler,
@@ -12,6 +13,7 @@ from ._scheduler import (
     group_values,
     per_group,
 )
+from .optimizer import Optimizer
 
 
 def _check_parts(owner, schedulers, optimizer):
@@ -56,7 +58,8 @@ class SequentialLR(_Composite):
     construction step.
     """
 
-    def __init__(self, optimizer, schedulers, milestones, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, schedulers: Iterable[LRScheduler],
+                 milestones: Iterable[int], last_epoch: int = -1) -> None:
         check_optimizer(self, optimizer)
         schedulers, milestones = list(schedulers), list(milestones)
         _check_parts(self, schedulers, optimizer)
@@ -75,7 +78,7 @@ class SequentialLR(_Composite):
         first._initial_step()
         self._last_lr = first.get_last_lr()
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]  # as in PyTorch: no epoch
         self.last_epoch += 1
         i = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[i]
@@ -96,16 +99,17 @@ def _wind_back(scheduler):
 class ChainedScheduler(_Composite):
     """Step several schedules together each epoch: their chainable factors multiply."""
 
-    def __init__(self, schedulers, optimizer=None):
+    def __init__(self, schedulers: Iterable[LRScheduler],
+                 optimizer: Optimizer | None = None) -> None:
         schedulers = list(schedulers)
         if optimizer is None and schedulers:
             optimizer = schedulers[0].optimizer
         _check_parts(self, schedulers, optimizer)
         self._schedulers = schedulers
-        self.optimizer = optimizer
+        self.optimizer = optimizer  # type: ignore[assignment]  # _check_parts refused None
         self._last_lr = group_values(optimizer)
 
-    def step(self):
+    def step(self) -> None:  # type: ignore[override]  # as in PyTorch: no epoch
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = group_values(self.optimizer)
@@ -120,8 +124,9 @@ class ReduceLROnPlateau(LRScheduler):
     max(lr·factor, min_lr), unless that changes it by no more than `eps`.
     """
 
-    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0, eps=1e-8):
+    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
+                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
+                 cooldown: int = 0, min_lr: float | list[float] = 0, eps: float = 1e-8) -> None:
         check_optimizer(self, optimizer)
         name = type(self).__name__
         if mode not in ("min", "max"):
@@ -130,8 +135,8 @@ class ReduceLROnPlateau(LRScheduler):
             raise ValueError(f"{name}: invalid threshold_mode={threshold_mode!r}, expected "
                              "'rel' or 'abs'")
         check_real(self, "factor", factor, lambda v: 0 <= v < 1, "a value in [0, 1)")
-        for key, value in (("patience", patience), ("cooldown", cooldown)):
-            check_real(self, key, value, lambda v: v >= 0, "a value >= 0")
+        for key, count in (("patience", patience), ("cooldown", cooldown)):
+            check_real(self, key, count, lambda v: v >= 0, "a value >= 0")
         for key, value in (("threshold", threshold), ("eps", eps)):
             check_real(self, key, value, lambda v: v >= 0, "a value >= 0")
         min_lrs = per_group(self, "min_lr", min_lr, optimizer)
@@ -168,7 +173,7 @@ class ReduceLROnPlateau(LRScheduler):
             return current > best * (1.0 + self.threshold)
         return current > best + self.threshold
 
-    def step(self, metrics, epoch=None):
+    def step(self, metrics: float, epoch: int | None = None) -> None:  # type: ignore[override]
         """Record one epoch's metric (a number, or a one-element Tensor/array)."""
         current = float(metrics.item() if hasattr(metrics, "item") else metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch

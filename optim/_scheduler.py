@@ -17,6 +17,7 @@ torch.optim.lr_scheduler's to float rounding, quirks included:
 
 import numbers
 import warnings
+from typing import Any
 
 from .optimizer import Optimizer
 
@@ -83,7 +84,7 @@ class LRScheduler:
 
     _in_step = False  # True while step() asks get_lr() for the next rates
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         check_optimizer(self, optimizer)
         self.optimizer = optimizer
         if last_epoch == -1:
@@ -112,11 +113,11 @@ class LRScheduler:
         """The next rates, one per group, from the current ones (called by `step`)."""
         raise NotImplementedError
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The rates the last `step()` set, one per parameter group."""
         return list(self._last_lr)
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advance one epoch (or, deprecated as in PyTorch, jump to `epoch`) and write the new
         rates into the optimizer's groups."""
         self._step_count += 1
@@ -145,11 +146,11 @@ class LRScheduler:
             group["lr"] = lr
         self._last_lr = group_values(self.optimizer)
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """Every attribute but the optimizer (which has its own state_dict), copied."""
         return {k: copy_state(v) for k, v in self.__dict__.items() if k != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update({k: copy_state(v) for k, v in state_dict.items()})
 
     def __repr__(self):

@@ -7,7 +7,7 @@ algorithm, ε inside both square roots.
 
 import numpy as np
 
-from .optimizer import Optimizer, effective_grad
+from .optimizer import Optimizer, Params, effective_grad
 
 
 class Adadelta(Optimizer):
@@ -35,7 +35,8 @@ class Adadelta(Optimizer):
     State per parameter: 'step', 'square_avg' (v) and 'acc_delta' (u).
     """
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, *, maximize=False):
+    def __init__(self, params: Params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, *, maximize: bool = False) -> None:
         defaults = dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
         super().__init__(params, defaults)
 

@@ -6,7 +6,7 @@ steps; the update follows PyTorch's documented algorithm, learning-rate decay in
 
 import numpy as np
 
-from .optimizer import Optimizer, effective_grad
+from .optimizer import Optimizer, Params, effective_grad
 
 
 class Adagrad(Optimizer):
@@ -34,8 +34,9 @@ class Adagrad(Optimizer):
     State per parameter: 'step' (an int) and 'sum', made when the optimizer is.
     """
 
-    def __init__(self, params, lr=0.01, lr_decay=0, weight_decay=0,
-                 initial_accumulator_value=0, eps=1e-10, *, maximize=False):
+    def __init__(self, params: Params, lr: float = 0.01, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0,
+                 eps: float = 1e-10, *, maximize: bool = False) -> None:
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
                         initial_accumulator_value=initial_accumulator_value, eps=eps,
                         maximize=maximize)

@@ -10,6 +10,7 @@ formulas (`optim._scheduler` says what that means) so their rates match PyTorch'
 import types
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Iterable
 
 from ._annealing import CosineAnnealingLR, CosineAnnealingWarmRestarts, OneCycleLR
 from ._combined import ChainedScheduler, ReduceLROnPlateau, SequentialLR
@@ -21,6 +22,7 @@ from ._scheduler import (
     per_group,
     warn_outside_step,
 )
+from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR",
            "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
@@ -37,7 +39,9 @@ class _LambdaSchedule(LRScheduler):
     attributes (`__dict__`) of a callable object, as PyTorch does; loading restores those.
     """
 
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
         self.lr_lambdas = per_group(self, "lr_lambda", lr_lambda, optimizer)
         for i, fn in enumerate(self.lr_lambdas):
             if not callable(fn):
@@ -82,7 +86,8 @@ class MultiplicativeLR(_LambdaSchedule):
 class StepLR(LRScheduler):
     """lr ← lr·γ every `step_size` epochs: lr = base·γ^⌊epoch / step_size⌋."""
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         check_int(self, "step_size", step_size)
         check_real(self, "gamma", gamma, lambda v: v > 0, "a value > 0")
         self.step_size = step_size
@@ -103,7 +108,8 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """lr ← lr·γ at each milestone epoch (twice at a milestone listed twice)."""
 
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
         milestones = list(milestones)
         for m in milestones:
             check_int(self, "each milestone", m, minimum=0)
@@ -131,7 +137,8 @@ class MultiStepLR(LRScheduler):
 class ConstantLR(LRScheduler):
     """lr = base·factor for the first `total_iters` epochs, then base."""
 
-    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5,
+                 last_epoch: int = -1) -> None:
         check_real(self, "factor", factor, lambda v: 0 < v <= 1,
                    "a value in (0, 1] (the rate is divided by it again at total_iters)")
         check_int(self, "total_iters", total_iters)
@@ -160,8 +167,8 @@ class LinearLR(LRScheduler):
     1 + (e − s) / (T·s + (epoch − 1)·(e − s)).
     """
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
-                 last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, start_factor: float = 1.0 / 3,
+                 end_factor: float = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None:
         check_real(self, "start_factor", start_factor, lambda v: 0 < v <= 1,
                    "a value in (0, 1]")
         check_real(self, "end_factor", end_factor, lambda v: 0 <= v <= 1, "a value in [0, 1]")
@@ -191,7 +198,7 @@ class LinearLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """lr ← lr·γ every epoch: lr = base·γ^epoch."""
 
-    def __init__(self, optimizer, gamma, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         check_real(self, "gamma", gamma, lambda v: v > 0, "a value > 0")
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -209,7 +216,8 @@ class ExponentialLR(LRScheduler):
 class PolynomialLR(LRScheduler):
     """lr = base·(1 − min(epoch, T)/T)^power: down to 0 at epoch T = total_iters."""
 
-    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0,
+                 last_epoch: int = -1) -> None:
         check_int(self, "total_iters", total_iters)
         check_real(self, "power", power, lambda v: v >= 0, "a value >= 0")
         self.total_iters = total_iters

@@ -21,10 +21,16 @@ autograd graph.
 """
 
 import numbers
+from collections.abc import Callable, Iterable
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from autograd import Tensor, enable_grad
+
+# What an optimizer takes: Tensors (one group), or dicts that each hold `params` and options.
+Params: TypeAlias = Iterable[Tensor] | Iterable[dict[str, Any]]
+StateDict: TypeAlias = dict[str, Any]
 
 BLOCK = 1 << 20  # elements per block: bounds the scratch (4 MiB of float32 per row)
 
@@ -38,7 +44,7 @@ class Optimizer:
     and numbers, created on its first step.
     """
 
-    def __init__(self, params, defaults):
+    def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state = {}
         # dtype -> a (2, n) array, the kernels' scratch; (shape, dtype) -> views into it
@@ -77,7 +83,7 @@ class Optimizer:
             raise TypeError(f"{name}: {what} must be an iterable of Tensors, got "
                             f"{type(params).__name__}") from None
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Append a group: a dict with `params` and any hyperparameters (defaults fill the rest)."""
         name = type(self).__name__
         if not isinstance(param_group, dict):
@@ -139,7 +145,7 @@ class Optimizer:
                 state[key] = np.zeros(data.shape, dtype=data.dtype)
 
     # --- the training-loop interface -----------------------------------------------------
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every gradient: drop it (the default), or fill its array with zeros."""
         for group in self.param_groups:
             for p in group["params"]:
@@ -151,7 +157,7 @@ class Optimizer:
                     p.grad._data[...] = 0
                     _bump_version(p.grad)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return `closure()`'s loss, if given.
 
         `closure` re-evaluates the model and calls `backward()`; it runs first, with gradient
@@ -235,7 +241,7 @@ class Optimizer:
         return views
 
     # --- save and restore ----------------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self) -> StateDict:
         """A snapshot {'state': {index: {...}}, 'param_groups': [{..., 'params': [index]}]}.
 
         Parameters are named by their position across all groups, in order, as PyTorch does.
@@ -252,7 +258,7 @@ class Optimizer:
         state = dict(sorted(state.items()))
         return {"state": state, "param_groups": groups}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: StateDict) -> None:
         """Restore hyperparameters and buffers saved by `state_dict()` (arrays are copied)."""
         name = type(self).__name__
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= state_dict.keys():

@@ -6,7 +6,7 @@ momentum variants, following PyTorch's documented algorithm; ε is added after t
 
 import numpy as np
 
-from .optimizer import Optimizer, effective_grad
+from .optimizer import Optimizer, Params, effective_grad
 
 
 class RMSprop(Optimizer):
@@ -43,8 +43,9 @@ class RMSprop(Optimizer):
     'grad_avg' (when centered).
     """
 
-    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
-                 centered=False, maximize=False):
+    def __init__(self, params: Params, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 maximize: bool = False) -> None:
         defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
                         momentum=momentum, centered=centered, maximize=maximize)
         super().__init__(params, defaults)

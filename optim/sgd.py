@@ -7,7 +7,7 @@ same trajectory.
 
 import numpy as np
 
-from .optimizer import Optimizer, effective_grad
+from .optimizer import Optimizer, Params, effective_grad
 
 
 class SGD(Optimizer):
@@ -40,8 +40,9 @@ class SGD(Optimizer):
     State per parameter: 'momentum_buffer' (only when momentum ≠ 0).
     """
 
-    def __init__(self, params, lr=0.001, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False, *, maximize=False):
+    def __init__(self, params: Params, lr: float = 0.001, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+                 maximize: bool = False) -> None:
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)

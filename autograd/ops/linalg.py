@@ -1,11 +1,19 @@
 """Matrix products."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..op import Op
 from ..shapes import ShapeError
 from ._util import pair
 from .shape import reshape, sum_to
+
+if TYPE_CHECKING:
+    from ..tensor import Tensor
 
 
 class MatMul(Op):
@@ -85,7 +93,8 @@ def _swap(x):
     return x.transpose(axes)
 
 
-def linear(x, w, b=None):
+def linear(x: Tensor | ArrayLike, w: Tensor | ArrayLike,
+           b: Tensor | ArrayLike | None = None) -> Tensor:
     """x Wᵀ + b, with x (*, in), W (out, in) and b (out,) as in `torch.nn.functional.linear`."""
     x, w = pair(x, w)
     if x.ndim == 0 or w.ndim != 2 or x.shape[-1] != w.shape[1]:
@@ -100,7 +109,7 @@ def linear(x, w, b=None):
     return Linear()(x, w, b)
 
 
-def matmul(a, b):
+def matmul(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     a, b = pair(a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul: cannot multiply {a.shape} by {b.shape} "
