@@ -6,6 +6,7 @@ functions in `autograd.ops`, so each op is defined once.
 """
 
 import builtins
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -205,6 +206,9 @@ class Tensor(TorchMethods):
         return int(self._data)
 
     __hash__ = object.__hash__
+
+    if TYPE_CHECKING:  # the op methods are installed from autograd.ops at import time
+        def __getattr__(self, name: str) -> Any: ...
 
     # --- arithmetic --------------------------------------------------------------------
     def __add__(self, other):
