@@ -184,11 +184,8 @@ def _walk(order, grads, found, wanted, needed, anomaly, retain_graph, create_gra
                     _check_unchanged(op, i, x, version, t)
                 if c is None or not x._requires_grad:
                     continue
-                if c._data.dtype != x._data.dtype:
-                    c = c.astype(x._data.dtype)
-                if c._data.shape != x._data.shape:
-                    raise RuntimeError(f"{op.name}: reverse rule gave a gradient of shape "
-                                       f"{c.shape} for an input of shape {x.shape}")
+                if c._data.dtype != x._data.dtype or c._data.shape != x._data.shape:
+                    c = fit_cotangent(op, x, c)
                 if anomaly:
                     _check_finite(op, "backward", c._data)
                 into = found if x.grad_fn is None and wanted is None else grads
@@ -196,6 +193,14 @@ def _walk(order, grads, found, wanted, needed, anomaly, retain_graph, create_gra
                 into[x] = c if prev is None else _add(prev, c, create_graph)
             if not retain_graph:
                 op.inputs = None
+
+
+def fit_cotangent(op, x, c):
+    """A rule's cotangent for input x in x's dtype; a shape other than x's is the rule's bug."""
+    if c._data.shape != x._data.shape:
+        raise RuntimeError(f"{op.name}: reverse rule gave a gradient of shape {c.shape} for an "
+                           f"input of shape {x.shape}")
+    return c.astype(x._data.dtype) if c._data.dtype != x._data.dtype else c
 
 
 def _add(a, b, create_graph):

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import mode
 from ..graph import toposort
+from ..reverse import fit_cotangent
 from ..tensor import Tensor
 
 _HERE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -206,11 +207,8 @@ def sweep(tracer, roots, seeds, stop=()):
             for x, c in zip(rule.inputs, rule.cotangents):
                 if c is None or not x._requires_grad:
                     continue
-                if c._data.dtype != x._data.dtype:
-                    c = c.astype(x._data.dtype)
-                if c._data.shape != x._data.shape:
-                    raise RuntimeError(f"{op.name}: reverse rule gave a gradient of shape "
-                                       f"{c.shape} for an input of shape {x.shape}")
+                if c._data.dtype != x._data.dtype or c._data.shape != x._data.shape:
+                    c = fit_cotangent(op, x, c)
                 into = leaves if x.grad_fn is None or id(x) in stop else grads
                 prev = into.get(x)
                 into[x] = c if prev is None else prev + c
